@@ -1,0 +1,2 @@
+/** Throwaway PostgreSQL clusters and synthetic Odoo-like instances. */
+package io.lifeboat.testkit;
