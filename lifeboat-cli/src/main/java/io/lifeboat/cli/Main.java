@@ -1,10 +1,55 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.LifeboatException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the {@code lifeboat} command. */
+@Command(
+        name = "lifeboat",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Backup, restore and disaster recovery for Odoo.",
+        subcommands = {CommandLine.HelpCommand.class})
 public final class Main {
-    private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("lifeboat");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (see {@link ExitCode}). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        Commands.register(cli);
+        cli.setExecutionExceptionHandler(Main::handle);
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof LifeboatException le) {
+            err.println("lifeboat: " + le.getMessage());
+            if (le.hint() != null) err.println("hint: " + le.hint());
+            err.flush();
+            return switch (le.kind()) {
+                case USAGE -> ExitCode.USAGE;
+                case CONFLICT -> ExitCode.CONFLICT;
+                default -> ExitCode.FAILED;
+            };
+        }
+        err.println("lifeboat: " + e);
+        if (System.getenv("LIFEBOAT_DEBUG") != null) e.printStackTrace(err);
+        else err.println("hint: Set LIFEBOAT_DEBUG=1 to see the stack trace.");
+        err.flush();
+        return ExitCode.FAILED;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"lifeboat " + (v == null ? "dev" : v)};
+        }
     }
 }

@@ -1,0 +1,12 @@
+package io.lifeboat.cli;
+
+import picocli.CommandLine;
+
+/** The list of subcommands, one class per command. */
+final class Commands {
+    private Commands() {}
+
+    static void register(CommandLine cli) {
+        // Each command is a thin class: parse options, call the core, print the result.
+    }
+}

@@ -1,0 +1,54 @@
+package io.lifeboat.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lifeboat.progress.Progress;
+import java.io.PrintStream;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that reports results: {@code --json}, {@code --quiet}, {@code --no-progress}. */
+public final class OutputOptions {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--json", description = "Print the result as JSON on standard output (no progress bar).")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+    boolean quiet;
+
+    @Option(names = "--no-progress", description = "Never draw a progress bar.")
+    boolean noProgress;
+
+    /** Whether a human-readable summary should be printed. */
+    public boolean human() {
+        return !json && !quiet;
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    /**
+     * A progress sink drawing a bar on the terminal's standard error, or nothing when output is not a
+     * terminal, is JSON, or progress is off. {@code stdoutIsData} says standard output carries data.
+     */
+    public TerminalProgress progress() {
+        boolean draw = !json && !quiet && !noProgress && System.console() != null;
+        return new TerminalProgress(draw, quiet ? null : System.err);
+    }
+
+    /** Prints {@code value} as JSON to {@code out}. */
+    public static void printJson(PrintStream out, Object value) {
+        try {
+            out.println(JSON.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A no-op progress for commands that have none. */
+    public static Progress none() {
+        return Progress.NONE;
+    }
+}
