@@ -1,0 +1,2 @@
+/** Private API shared by the drivers. No compatibility guarantees provided. */
+package io.lifeboat.storage.internal;
