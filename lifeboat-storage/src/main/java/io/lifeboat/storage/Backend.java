@@ -9,8 +9,9 @@ import java.util.Optional;
  * A flat store of immutable named objects: a directory, an S3 bucket prefix, an SFTP directory.
  *
  * <p>Names are relative, use {@code /} as separator, and contain only {@code [A-Za-z0-9._-/]}; no
- * segment is empty, {@code .} or {@code ..}. Drivers reject other names with {@link
- * IllegalArgumentException}.
+ * segment is empty or starts with {@code .} (so none is {@code .} or {@code ..}; drivers use such
+ * names for temporary files). Drivers reject other names with {@link IllegalArgumentException};
+ * {@link ObjectNames} checks them.
  *
  * <p>Guarantees every driver gives (checked by the contract test suite):
  *
@@ -36,7 +37,10 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Opens {@code length} bytes of the object starting at {@code offset}; {@code length < 0} reads to
-     * the end. The caller closes the stream.
+     * the end. A range reaching past the end yields the bytes up to the end (none when {@code offset}
+     * is at or past the end). The caller closes the stream.
+     *
+     * @throws ObjectNotFoundException when the object does not exist
      */
     InputStream load(String name, long offset, long length) throws IOException;
 
