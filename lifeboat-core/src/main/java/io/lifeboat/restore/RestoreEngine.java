@@ -1,0 +1,576 @@
+package io.lifeboat.restore;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.backup.DumpFormat;
+import io.lifeboat.odoo.StoreFname;
+import io.lifeboat.postgres.PgConnection;
+import io.lifeboat.postgres.ProcessRunner;
+import io.lifeboat.progress.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Restores an Odoo instance from a {@link RestoreSource} without ever destroying current data first.
+ *
+ * <p>Everything is restored <em>aside</em>: into a temporary database and a temporary filestore
+ * directory next to the target. The copy is then verified (base module installed, users present,
+ * every referenced file present with the right SHA-1) and only then swapped in: connections to the
+ * target are refused and terminated, the target database is renamed to a rollback name and the new
+ * one to the target name in one transaction, and the filestore directories are renamed likewise. The
+ * replaced database and filestore stay as a rollback point ({@link Rollbacks}).
+ *
+ * <p>A failure before the swap drops the temporary database and removes the temporary directory: the
+ * target is untouched and nothing half-restored remains.
+ *
+ * <p>The dump is loaded by the connecting role. That role should be the Odoo database user (never a
+ * superuser): a plain dump is a script, and it runs with that role's privileges. A superuser
+ * connection is refused unless {@link Options#allowSuperuser()} is set.
+ */
+public final class RestoreEngine {
+
+    /** Database names Odoo accepts (odoo.service.db DBNAME_PATTERN), at most 63 bytes. */
+    public static final Pattern DB_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$");
+
+    /** What to restore. */
+    public enum Mode {
+        FULL,
+        DB_ONLY,
+        FILESTORE_ONLY
+    }
+
+    /**
+     * @param target database name to restore to
+     * @param copy whether to give the copy its own identity; null: when the target differs from the
+     *     manifest's db_name (or there is no manifest)
+     * @param jobs parallel jobs (pg_restore jobs for custom/directory dumps; filestore workers)
+     * @param replace allow replacing an existing database/filestore (restored aside, then swapped)
+     * @param strict fail when verification finds missing or corrupt files
+     */
+    public record Options(
+            String target,
+            Mode mode,
+            Boolean copy,
+            boolean neutralize,
+            int jobs,
+            boolean replace,
+            boolean strict,
+            boolean allowSuperuser) {}
+
+    /**
+     * Where to restore: the server (as the role that will own the database), the Odoo data_dir, and the
+     * client tools with the psql version (to know whether it understands {@code \restrict}).
+     */
+    public record Target(
+            PgConnection connection, Path dataDir, Path psql, Path pgRestore, int psqlMajor, int psqlMinor) {
+        public Path filestore(String db) {
+            return dataDir.resolve("filestore").resolve(db);
+        }
+    }
+
+    private final Target target;
+    private final Options options;
+    private final Progress progress;
+    private final RestoreReport report = new RestoreReport();
+
+    public RestoreEngine(Target target, Options options, Progress progress) {
+        this.target = target;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Runs the restore; see the class documentation for what happens on failure. */
+    public RestoreReport run(RestoreSource source) {
+        long start = System.nanoTime();
+        String name = options.target();
+        validateName(name);
+        report.source = source.describe();
+        report.target = name;
+        report.mode = options.mode().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        boolean wantDb = options.mode() != Mode.FILESTORE_ONLY;
+        boolean wantFiles = options.mode() != Mode.DB_ONLY;
+        if (wantDb && source.dumpFormat().isEmpty()) {
+            throw new LifeboatException(
+                    Kind.BAD_INPUT,
+                    source.describe() + " holds no database dump",
+                    "Restore with --filestore-only, or choose a source with a dump.");
+        }
+        report.dumpFormat =
+                source.dumpFormat().map(f -> f.name().toLowerCase(Locale.ROOT)).orElse(null);
+        String sourceDb =
+                source.manifest().map(m -> m.path("db_name").asText(null)).orElse(null);
+        report.copy = options.copy() != null ? options.copy() : sourceDb == null || !sourceDb.equals(name);
+
+        try (Admin admin = new Admin(target.connection())) {
+            admin.checkRole(options.allowSuperuser());
+            boolean dbExists = admin.exists(name);
+            Path finalDir = target.filestore(name);
+            boolean dirExists = Files.exists(finalDir);
+            if (!options.replace() && ((wantDb && dbExists) || (wantFiles && dirExists))) {
+                throw new LifeboatException(
+                        Kind.CONFLICT,
+                        (wantDb && dbExists ? "database " + name : "filestore " + finalDir) + " already exists",
+                        "Restore under another name, or pass --replace to restore aside and swap, keeping the current data as a rollback point.");
+            }
+            String suffix = randomSuffix();
+            String tmpName = shorten(name, "_lbnew_" + suffix);
+            Path tmpDir = target.filestore(tmpName);
+            boolean swapped = false;
+            try {
+                if (wantDb) admin.createDatabase(tmpName);
+                ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+                    Thread t = new Thread(r, "lifeboat-restore");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    Future<?> files = wantFiles
+                            ? pool.submit(() -> {
+                                long t0 = System.nanoTime();
+                                extractFilestore(source, tmpDir);
+                                report.filestoreMillis = (System.nanoTime() - t0) / 1_000_000;
+                                return null;
+                            })
+                            : null;
+                    if (wantDb) {
+                        long t0 = System.nanoTime();
+                        loadDump(source, tmpName);
+                        report.loadMillis = (System.nanoTime() - t0) / 1_000_000;
+                    }
+                    if (files != null) await(files);
+                } finally {
+                    pool.shutdownNow();
+                }
+                String verifyDb = wantDb ? tmpName : (dbExists ? name : null);
+                if (wantDb) finishDatabase(tmpName);
+                if (verifyDb != null) verify(verifyDb, wantFiles ? tmpDir : finalDir, wantDb);
+                failIfUnsafe();
+                if (wantFiles) syncTree(tmpDir);
+                String rollbackName = shorten(name, "_lbold_" + Rollbacks.timestamp());
+                swap(
+                        admin,
+                        name,
+                        tmpName,
+                        wantDb,
+                        wantDb && dbExists,
+                        wantFiles,
+                        tmpDir,
+                        finalDir,
+                        rollbackName,
+                        dirExists);
+                swapped = true;
+            } finally {
+                if (!swapped) {
+                    if (wantDb) admin.dropQuietly(tmpName);
+                    deleteTreeQuietly(tmpDir);
+                }
+            }
+        } catch (SQLException e) {
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "database error: " + e.getMessage(),
+                    "Check that the role can connect to the 'postgres' database and has CREATEDB.",
+                    e);
+        } catch (IOException e) {
+            throw new LifeboatException(Kind.ENVIRONMENT, "restore failed: " + e.getMessage(), null, e);
+        }
+        report.totalMillis = (System.nanoTime() - start) / 1_000_000;
+        return report;
+    }
+
+    /** Refuses names Odoo would refuse (and so anything that is not a plain identifier). */
+    public static void validateName(String name) {
+        if (name == null
+                || !DB_NAME.matcher(name).matches()
+                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "invalid database name: " + String.valueOf(name),
+                    "Use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters.");
+        }
+    }
+
+    // ---------------------------------------------------------------- database
+
+    private void loadDump(RestoreSource source, String db) throws IOException {
+        DumpFormat format = source.dumpFormat().orElseThrow();
+        progress.phase("load database", -1, "bytes");
+        var env = target.connection().env(db);
+        if (format == DumpFormat.PLAIN) {
+            boolean keepRestrict = PlainDumpFilter.psqlSupportsRestrict(target.psqlMajor(), target.psqlMinor());
+            try (InputStream dump =
+                    new ProgressInputStream(new PlainDumpFilter(source.openDump(), keepRestrict), progress)) {
+                ProcessRunner.command(
+                                target.psql().toString(),
+                                "-X",
+                                "-q",
+                                "-v",
+                                "ON_ERROR_STOP=1",
+                                "--no-psqlrc",
+                                "-d",
+                                db,
+                                "-f",
+                                "-")
+                        .env(env)
+                        .stdin(dump)
+                        .failureKind(Kind.BAD_INPUT)
+                        .hint("The dump stopped at the first SQL error; the target was not changed.")
+                        .run();
+            }
+            return;
+        }
+        List<String> cmd =
+                new ArrayList<>(List.of(target.pgRestore().toString(), "--no-owner", "--exit-on-error", "-d", db));
+        int jobs = Math.max(1, options.jobs());
+        Path scratch = null;
+        try {
+            if (jobs > 1 || format == DumpFormat.DIRECTORY) {
+                scratch = Files.createDirectories(
+                                target.dataDir().resolve("lifeboat").resolve("tmp"))
+                        .resolve("restore-" + randomSuffix());
+                Files.createDirectories(scratch);
+                Path path = source.dumpPath(scratch);
+                if (jobs > 1) cmd.add("--jobs=" + jobs);
+                cmd.add(path.toString());
+                ProcessRunner.command(cmd)
+                        .env(env)
+                        .failureKind(Kind.BAD_INPUT)
+                        .hint("pg_restore stopped at the first error; the target was not changed.")
+                        .run();
+            } else {
+                try (InputStream dump = new ProgressInputStream(source.openDump(), progress)) {
+                    ProcessRunner.command(cmd)
+                            .env(env)
+                            .stdin(dump)
+                            .failureKind(Kind.BAD_INPUT)
+                            .hint("pg_restore stopped at the first error; the target was not changed.")
+                            .run();
+                }
+            }
+        } finally {
+            if (scratch != null) deleteTreeQuietly(scratch);
+        }
+    }
+
+    /** Copy identity and neutralization, in one transaction on the new database. */
+    private void finishDatabase(String db) throws SQLException {
+        try (Connection c = target.connection().open(db)) {
+            c.setAutoCommit(false);
+            if (!tableExists(c, "ir_config_parameter")) {
+                throw new LifeboatException(
+                        Kind.BAD_INPUT,
+                        "the restored database is not an Odoo database (no ir_config_parameter table)",
+                        "Check that the archive is an Odoo backup.");
+            }
+            if (report.copy) report.newDatabaseUuid = CopyIdentity.apply(c);
+            if (options.neutralize()) {
+                report.neutralization = Neutralizer.apply(c);
+                report.neutralized = true;
+            }
+            c.commit();
+        }
+    }
+
+    // ---------------------------------------------------------------- filestore
+
+    private void extractFilestore(RestoreSource source, Path dir) throws IOException {
+        List<RestoreSource.FileRef> files = source.files();
+        Files.createDirectories(dir);
+        progress.phase("restore filestore", files.size(), "files");
+        int workers = Math.max(1, Math.min(options.jobs(), 4));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "lifeboat-filestore");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicLong bytes = new AtomicLong();
+        AtomicLong count = new AtomicLong();
+        List<Future<?>> results = new ArrayList<>();
+        try {
+            int chunk = Math.max(1, files.size() / (workers * 8) + 1);
+            for (int i = 0; i < files.size(); i += chunk) {
+                List<RestoreSource.FileRef> part = files.subList(i, Math.min(files.size(), i + chunk));
+                results.add(pool.submit(() -> {
+                    for (RestoreSource.FileRef f : part) {
+                        if (place(source, f, dir)) {
+                            bytes.addAndGet(f.size());
+                            count.incrementAndGet();
+                        }
+                        progress.advance(1);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) await(f);
+        } finally {
+            pool.shutdownNow();
+        }
+        report.files = count.get();
+        report.fileBytes = bytes.get();
+    }
+
+    /** Writes one file under a temporary name, checks its SHA-1, then renames it into place. */
+    private boolean place(RestoreSource source, RestoreSource.FileRef f, Path dir) throws IOException {
+        StoreFname name = StoreFname.parse(f.relative())
+                .orElseThrow(() ->
+                        new LifeboatException(Kind.BAD_INPUT, "unsafe filestore name in source: " + f.relative()));
+        Path dest = dir.resolve(name.relative());
+        Path parent = Files.createDirectories(dest.getParent());
+        Path tmp = parent.resolve("." + name.sha1() + ".tmp");
+        MessageDigest sha1 = sha1();
+        try (InputStream in = source.open(f);
+                OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha1)) {
+            in.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        String actual = HexFormat.of().formatHex(sha1.digest());
+        if (!actual.equals(name.sha1())) {
+            Files.deleteIfExists(tmp);
+            synchronized (report) {
+                report.verification.corruptFiles++;
+                warn("file in source does not match its name, not restored: " + name.relative());
+            }
+            return false;
+        }
+        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- verification
+
+    private void verify(String db, Path filestore, boolean restoredDb) throws SQLException {
+        progress.phase("verify", -1, "files");
+        RestoreReport.Verification v = report.verification;
+        try (Connection c = target.connection().open(db)) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            if (tableExists(c, "ir_module_module")) {
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT state FROM ir_module_module WHERE name = 'base'")) {
+                    v.baseInstalled = rs.next() && "installed".equals(rs.getString(1));
+                }
+            }
+            if (tableExists(c, "res_users")) {
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT count(*) FROM res_users")) {
+                    rs.next();
+                    v.users = rs.getLong(1);
+                }
+            }
+            if (restoredDb && (!v.baseInstalled || v.users == 0)) {
+                throw new LifeboatException(
+                        Kind.INTEGRITY,
+                        "restored database failed verification: "
+                                + (!v.baseInstalled ? "module base is not installed" : "it has no users"),
+                        "The backup is not a complete Odoo database; the target was not changed.");
+            }
+            if (!tableExists(c, "ir_attachment")) return;
+            List<String> missing = new ArrayList<>();
+            try (Statement st = c.createStatement()) {
+                st.setFetchSize(5000);
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")) {
+                    while (rs.next()) {
+                        String s = rs.getString(1);
+                        v.referencedFiles++;
+                        var parsed = StoreFname.parse(s);
+                        if (parsed.isPresent()
+                                && Files.isRegularFile(
+                                        filestore.resolve(parsed.get().relative()))) {
+                            v.presentFiles++;
+                        } else {
+                            v.missingFiles++;
+                            if (missing.size() < 1000) missing.add(s);
+                        }
+                    }
+                }
+            }
+            v.missing = missing;
+            if (!missing.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id FROM ir_attachment WHERE store_fname = ANY(?) ORDER BY id LIMIT 1000")) {
+                    ps.setArray(1, c.createArrayOf("text", missing.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) v.missingAttachmentIds.add(rs.getLong(1));
+                    }
+                }
+                warn(v.missingFiles + " referenced files are missing from the restored filestore (attachment ids "
+                        + v.missingAttachmentIds + ")");
+            }
+            c.rollback();
+        }
+    }
+
+    private void failIfUnsafe() {
+        RestoreReport.Verification v = report.verification;
+        if (options.strict() && (v.missingFiles > 0 || v.corruptFiles > 0)) {
+            throw new LifeboatException(
+                    Kind.INTEGRITY,
+                    "verification failed: " + v.missingFiles + " referenced files missing, " + v.corruptFiles
+                            + " corrupt",
+                    "The target was not changed. Restore without --strict to accept the backup as it is, then repair with 'lifeboat repair'.");
+        }
+    }
+
+    // ---------------------------------------------------------------- swap
+
+    private void swap(
+            Admin admin,
+            String name,
+            String tmpName,
+            boolean wantDb,
+            boolean dbExists,
+            boolean wantFiles,
+            Path tmpDir,
+            Path finalDir,
+            String rollbackName,
+            boolean dirExists)
+            throws SQLException, IOException {
+        Rollbacks.Point point = new Rollbacks.Point(
+                wantDb && dbExists ? rollbackName : null,
+                wantFiles && dirExists ? target.filestore(rollbackName).toString() : null,
+                report.source,
+                java.time.Instant.now().toString());
+        if (point.database() != null || point.filestore() != null) {
+            Rollbacks.of(target.dataDir()).add(name, point); // recorded first: a crash mid-swap stays explainable
+        }
+        if (wantDb) admin.swapDatabases(name, tmpName, dbExists ? rollbackName : null);
+        try {
+            if (wantFiles) {
+                if (dirExists) Files.move(finalDir, target.filestore(rollbackName), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmpDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            // put the databases back as they were so database and filestore stay one unit
+            if (wantDb) {
+                admin.swapDatabases(tmpName, name, null);
+                if (dbExists) admin.swapDatabases(name, rollbackName, null);
+            }
+            if (wantFiles && dirExists && !Files.exists(finalDir) && Files.exists(target.filestore(rollbackName))) {
+                Files.move(target.filestore(rollbackName), finalDir, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Rollbacks.of(target.dataDir()).removeLatest(name);
+            throw e;
+        }
+        report.rollbackDatabase = point.database();
+        report.rollbackFilestore = point.filestore();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void warn(String message) {
+        report.warnings.add(message);
+        progress.warn(message);
+    }
+
+    static boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, "public." + table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** {@code base + suffix}, cutting {@code base} so the result fits PostgreSQL's 63-byte limit. */
+    static String shorten(String base, String suffix) {
+        int max = 63 - suffix.length();
+        return (base.length() > max ? base.substring(0, max) : base) + suffix;
+    }
+
+    private static String randomSuffix() {
+        byte[] b = new byte[4];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Flushes the new files to disk before they become the live filestore. */
+    private static void syncTree(Path dir) {
+        try {
+            ProcessRunner.command("sync", "-f", dir.toString()).checkExit(false).run();
+        } catch (LifeboatException e) {
+            // sync(1) missing: the rename order still keeps readers consistent
+        }
+    }
+
+    static void deleteTreeQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: the directory name marks it as temporary
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException re) throw re;
+            throw new IOException(c);
+        }
+    }
+
+    /** Reports bytes read as progress. */
+    static final class ProgressInputStream extends java.io.FilterInputStream {
+        private final Progress progress;
+
+        ProgressInputStream(InputStream in, Progress progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) progress.advance(n);
+            return n;
+        }
+    }
+}

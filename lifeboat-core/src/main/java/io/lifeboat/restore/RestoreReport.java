@@ -1,0 +1,40 @@
+package io.lifeboat.restore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a restore did and what its verification found; for the terminal summary and {@code --json}. */
+public final class RestoreReport {
+    public String source;
+    public String target;
+    public String mode;
+    public boolean copy;
+    public boolean neutralized;
+    public List<String> neutralization = new ArrayList<>();
+    public String newDatabaseUuid;
+    public String dumpFormat;
+    public long files;
+    public long fileBytes;
+    public long loadMillis;
+    public long filestoreMillis;
+    public long totalMillis;
+    /** Name the replaced database now has (rollback point), or null when nothing was replaced. */
+    public String rollbackDatabase;
+    /** Path the replaced filestore now has (rollback point), or null. */
+    public String rollbackFilestore;
+
+    public Verification verification = new Verification();
+    public List<String> warnings = new ArrayList<>();
+
+    /** Post-restore verification results. */
+    public static final class Verification {
+        public boolean baseInstalled;
+        public long users;
+        public long referencedFiles;
+        public long presentFiles;
+        public long missingFiles;
+        public long corruptFiles;
+        public List<String> missing = new ArrayList<>();
+        public List<Long> missingAttachmentIds = new ArrayList<>();
+    }
+}
