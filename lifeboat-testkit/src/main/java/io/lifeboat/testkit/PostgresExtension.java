@@ -82,7 +82,8 @@ public final class PostgresExtension implements ParameterResolver {
     }
 
     @SuppressWarnings("deprecation")
-    private record ClusterResource(TempCluster cluster) implements ExtensionContext.Store.CloseableResource {
+    private record ClusterResource(TempCluster cluster)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             cluster.close();
@@ -90,7 +91,8 @@ public final class PostgresExtension implements ParameterResolver {
     }
 
     @SuppressWarnings("deprecation")
-    private record DatabaseResource(TestDatabase database) implements ExtensionContext.Store.CloseableResource {
+    private record DatabaseResource(TestDatabase database)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() throws SQLException {
             database.cluster().dropDatabase(database.name());
