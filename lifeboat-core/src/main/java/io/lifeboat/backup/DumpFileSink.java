@@ -1,0 +1,87 @@
+package io.lifeboat.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes only the database dump, as Odoo's "pg_dump custom format" backup does: to a file (temporary
+ * name, synced, renamed when complete) or to a stream. Holds no filestore.
+ */
+public final class DumpFileSink implements CaptureSink {
+    private final Path target;
+    private final Path temp;
+    private final OutputStream out;
+    private boolean done;
+
+    private DumpFileSink(Path target, Path temp, OutputStream out) {
+        this.target = target;
+        this.temp = temp;
+        this.out = out;
+    }
+
+    public static DumpFileSink toFile(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        if (Files.exists(abs)) {
+            throw new LifeboatException(Kind.CONFLICT, "output file already exists: " + file,
+                    "Choose another name or remove the file first.");
+        }
+        Files.createDirectories(abs.getParent());
+        Path temp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial");
+        return new DumpFileSink(abs, temp, new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20));
+    }
+
+    public static DumpFileSink toStream(OutputStream stream) {
+        return new DumpFileSink(null, null, stream);
+    }
+
+    @Override
+    public void dump(DumpFormat format, InputStream dump) throws IOException {
+        dump.transferTo(out);
+    }
+
+    @Override
+    public void file(String relative, long size, InputStream content) {
+        throw new IllegalStateException("a dump file holds no filestore");
+    }
+
+    @Override
+    public String commit(JsonNode manifest, JsonNode report) throws IOException {
+        out.flush();
+        if (target == null) {
+            done = true;
+            return "-";
+        }
+        out.close();
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        ZipCaptureSink.syncDirectory(target.getParent());
+        done = true;
+        return target.toString();
+    }
+
+    @Override
+    public void abort() {
+        if (done) return;
+        done = true;
+        if (temp != null) {
+            try {
+                out.close();
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the name marks it as partial
+            }
+        }
+    }
+}

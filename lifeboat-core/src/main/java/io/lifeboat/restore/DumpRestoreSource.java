@@ -1,0 +1,78 @@
+package io.lifeboat.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.archive.ArchiveType;
+import io.lifeboat.backup.DumpFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A database dump without filestore: a pg_dump custom-format file (Odoo's "dump" backup format), a
+ * directory-format dump, or a plain SQL file.
+ */
+public final class DumpRestoreSource implements RestoreSource {
+    private final Path path;
+    private final DumpFormat format;
+
+    public DumpRestoreSource(Path path, DumpFormat format) {
+        this.path = path;
+        this.format = format;
+    }
+
+    /** Opens any backup Lifeboat can restore, recognised by content. */
+    public static RestoreSource open(Path path) throws IOException {
+        return switch (ArchiveType.detect(path)) {
+            case ODOO_ZIP -> new ZipRestoreSource(path);
+            case PG_DUMP_CUSTOM -> new DumpRestoreSource(path, DumpFormat.CUSTOM);
+            case PG_DUMP_DIRECTORY -> new DumpRestoreSource(path, DumpFormat.DIRECTORY);
+            case PLAIN_SQL -> new DumpRestoreSource(path, DumpFormat.PLAIN);
+        };
+    }
+
+    @Override
+    public Optional<JsonNode> manifest() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    @Override
+    public Optional<DumpFormat> dumpFormat() {
+        return Optional.of(format);
+    }
+
+    @Override
+    public InputStream openDump() throws IOException {
+        if (format == DumpFormat.DIRECTORY) {
+            throw new LifeboatException(Kind.INTERNAL, "a directory-format dump is not a stream", null);
+        }
+        return Files.newInputStream(path);
+    }
+
+    @Override
+    public Path dumpPath(Path scratch) {
+        return path;
+    }
+
+    @Override
+    public List<FileRef> files() {
+        return List.of();
+    }
+
+    @Override
+    public InputStream open(FileRef file) {
+        throw new IllegalStateException("a dump holds no filestore");
+    }
+
+    @Override
+    public void close() {}
+}
