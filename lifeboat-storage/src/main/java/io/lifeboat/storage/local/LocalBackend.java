@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -88,8 +89,11 @@ public final class LocalBackend implements Backend {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            throw new ObjectNotFoundException(name);
+        } catch (FileSystemException e) {
+            if (isMissing(file, e)) {
+                throw new ObjectNotFoundException(name);
+            }
+            throw e;
         }
         try {
             if (!Files.isRegularFile(file)) {
@@ -110,8 +114,11 @@ public final class LocalBackend implements Backend {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             return attributes.isRegularFile() ? Optional.of(new ObjectInfo(name, attributes.size())) : Optional.empty();
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return Optional.empty();
+        } catch (FileSystemException e) {
+            if (isMissing(file, e)) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 
@@ -151,10 +158,13 @@ public final class LocalBackend implements Backend {
 
     @Override
     public void delete(String name) throws IOException {
+        Path file = resolve(name);
         try {
-            Files.deleteIfExists(resolve(name));
-        } catch (NotDirectoryException e) {
-            // A path component is a file: the object cannot exist.
+            Files.deleteIfExists(file);
+        } catch (FileSystemException e) {
+            if (!isMissing(file, e)) {
+                throw e;
+            }
         }
     }
 
@@ -188,6 +198,13 @@ public final class LocalBackend implements Backend {
             sb.append(part);
         }
         return sb.toString();
+    }
+
+    /** Whether a failure means the file is not there, e.g. because a path component is a file. */
+    private static boolean isMissing(Path file, FileSystemException e) {
+        return e instanceof NoSuchFileException
+                || e instanceof NotDirectoryException
+                || (!(e instanceof java.nio.file.AccessDeniedException) && !Files.exists(file));
     }
 
     private static void checkRange(long offset) {
