@@ -1,0 +1,144 @@
+package io.lifeboat.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Throughput of {@link OdooZipWriter}, run by hand (not a test):
+ *
+ * <pre>
+ * java -cp &lt;test classpath&gt; io.lifeboat.archive.ZipWriterBenchmark bench [MiB per stream]
+ * </pre>
+ *
+ * Writes a compressible SQL-like stream and a random one of the given size (default 1024 MiB) to a
+ * byte-counting sink with 1 and 2 threads, and JDK {@code ZipOutputStream} for comparison. With
+ * {@code memory MiB} it writes both streams once, which {@link OdooZipWriterTest} runs in a small
+ * heap to prove entries are never buffered whole.
+ */
+public final class ZipWriterBenchmark {
+    private ZipWriterBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        String mode = args.length > 0 ? args[0] : "bench";
+        long mib = args.length > 1 ? Long.parseLong(args[1]) : 1024;
+        long size = mib << 20;
+        if (mode.equals("memory")) {
+            Sink sink = new Sink();
+            try (OdooZipWriter w =
+                    new OdooZipWriter(sink, ZipOptions.defaults().withThreads(2).withLevel(1))) {
+                w.addEntry("dump.sql", new Generated(size, true, 1 << 20), EntryHint.COMPRESS);
+                w.addEntry("random.bin", new Generated(size, false, 1 << 20), EntryHint.AUTO);
+                w.finish();
+            }
+            long heap = Runtime.getRuntime().maxMemory();
+            if (sink.count < size) {
+                throw new IllegalStateException("wrote only " + sink.count + " bytes");
+            }
+            System.out.printf(
+                    "memory check passed: %d MiB in, %d MiB out, max heap %d MiB%n",
+                    2 * mib, sink.count >> 20, heap >> 20);
+            return;
+        }
+        System.out.printf(
+                "%d MiB per stream, %d processors%n", mib, Runtime.getRuntime().availableProcessors());
+        for (int level : new int[] {1, 6}) {
+            for (int threads : new int[] {1, 2}) {
+                ZipOptions options = ZipOptions.defaults().withThreads(threads).withLevel(level);
+                run("text COMPRESS", size, true, EntryHint.COMPRESS, options);
+                run("random AUTO", size, false, EntryHint.AUTO, options);
+                run("random COMPRESS", size, false, EntryHint.COMPRESS, options);
+            }
+        }
+        for (int level : new int[] {1, 6}) {
+            Sink sink = new Sink();
+            long start = System.nanoTime();
+            try (ZipOutputStream z = new ZipOutputStream(sink)) {
+                z.setLevel(level);
+                z.putNextEntry(new ZipEntry("dump.sql"));
+                new Generated(size, true, 4 << 20).transferTo(z);
+                z.closeEntry();
+            }
+            report("JDK ZipOutputStream text", level, 1, size, sink.count, System.nanoTime() - start);
+        }
+    }
+
+    private static void run(String what, long size, boolean text, EntryHint hint, ZipOptions options)
+            throws IOException {
+        Sink sink = new Sink();
+        long start = System.nanoTime();
+        try (OdooZipWriter w = new OdooZipWriter(sink, options)) {
+            w.addEntry("entry", new Generated(size, text, 4 << 20), hint);
+            w.finish();
+        }
+        report(what, options.level(), options.threads(), size, sink.count, System.nanoTime() - start);
+    }
+
+    private static void report(String what, int level, int threads, long in, long out, long nanos) {
+        double seconds = nanos / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "%-26s level %d, %d thread(s): %6.2f s, %7.1f MiB/s in, ratio %.3f%n",
+                what,
+                level,
+                threads,
+                seconds,
+                (in >> 20) / seconds,
+                (double) out / in);
+    }
+
+    /** Counts and discards. */
+    static final class Sink extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /**
+     * {@code size} bytes cycling through a pattern buffer: SQL-like text, or random bytes (a cycle
+     * longer than deflate's 32 KiB window stays incompressible).
+     */
+    static final class Generated extends InputStream {
+        private final byte[] pattern;
+        private final long size;
+        private long position;
+
+        Generated(long size, boolean text, int patternSize) {
+            this.size = size;
+            this.pattern = text
+                    ? ArchiveTestSupport.sqlText(patternSize, 42)
+                    : ArchiveTestSupport.randomBytes(patternSize, 42);
+        }
+
+        @Override
+        public int read() {
+            if (position >= size) {
+                return -1;
+            }
+            return pattern[(int) (position++ % pattern.length)] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= size) {
+                return -1;
+            }
+            int at = (int) (position % pattern.length);
+            int n = (int) Math.min(Math.min(len, pattern.length - at), size - position);
+            System.arraycopy(pattern, at, b, off, n);
+            position += n;
+            return n;
+        }
+    }
+}
