@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -217,10 +218,39 @@ public final class ProcessRunner {
             InputStream source = stdin;
             inPump = Thread.ofVirtual().name(program + "-stdin").start(() -> feed(process, source, stdinError));
         }
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = timeout == null
+                ? null
+                : Thread.ofVirtual().name(program + "-watchdog").start(() -> {
+                    try {
+                        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                            timedOut.set(true);
+                            kill(process);
+                        }
+                    } catch (InterruptedException e) {
+                        // run() finished first
+                    }
+                });
         boolean done = false;
         try {
-            copyStdout(process);
-            int exit = waitFor(process, program);
+            try {
+                copyStdout(process);
+            } catch (UncheckedIOException e) {
+                if (!timedOut.get()) {
+                    throw e;
+                }
+            }
+            int exit = process.waitFor();
+            if (watchdog != null) {
+                watchdog.interrupt();
+                watchdog.join();
+            }
+            if (timedOut.get()) {
+                throw new LifeboatException(
+                        Kind.ENVIRONMENT,
+                        program + " did not finish within " + timeout.toMillis() + " ms and was stopped",
+                        "Check that the program is not waiting for input (e.g. a password prompt).");
+            }
             errPump.join();
             if (inPump != null) {
                 inPump.join();
@@ -241,6 +271,9 @@ public final class ProcessRunner {
             Thread.currentThread().interrupt();
             throw new LifeboatException(Kind.INTERNAL, program + " was interrupted", null, e);
         } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
             if (!done) {
                 kill(process);
                 errPump.interrupt();
@@ -264,19 +297,6 @@ public final class ProcessRunner {
             throw new UncheckedIOException(
                     "cannot copy output of " + Path.of(command.get(0)).getFileName(), e);
         }
-    }
-
-    private int waitFor(Process process, String program) throws InterruptedException {
-        if (timeout == null) {
-            return process.waitFor();
-        }
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new LifeboatException(
-                    Kind.ENVIRONMENT,
-                    program + " did not finish within " + timeout.toSeconds() + " s",
-                    "Check that the program is not waiting for input (e.g. a password prompt).");
-        }
-        return process.exitValue();
     }
 
     /**
