@@ -8,5 +8,10 @@ final class Commands {
 
     static void register(CommandLine cli) {
         // Each command is a thin class: parse options, call the core, print the result.
+        cli.addSubcommand(new BackupCommand());
+        cli.addSubcommand(new RestoreCommand());
+        cli.addSubcommand(new RollbackCommand());
+        cli.addSubcommand(new DatabasesCommand());
+        cli.addSubcommand(new DemoCommand());
     }
 }

@@ -14,7 +14,9 @@ public final class OutputOptions {
     @Option(names = "--json", description = "Print the result as JSON on standard output (no progress bar).")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print only errors.")
     boolean quiet;
 
     @Option(names = "--no-progress", description = "Never draw a progress bar.")

@@ -148,7 +148,10 @@ public final class BackupEngine {
 
     private void runDump(String snapshot, CaptureSink sink, BackupReport report) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
-                instance.pgDump().toString(), "--no-owner", "--snapshot=" + snapshot, "--dbname=" + instance.database()));
+                instance.pgDump().toString(),
+                "--no-owner",
+                "--snapshot=" + snapshot,
+                "--dbname=" + instance.database()));
         if (options.format() == DumpFormat.CUSTOM) cmd.add("--format=c");
         if (options.dumpCompression() >= 0) cmd.add("--compress=" + options.dumpCompression());
         progress.phase("dump database", -1, "bytes");
@@ -228,7 +231,9 @@ public final class BackupEngine {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted()
+                    .toList();
         }
         progress.phase("filestore", files.size(), "files");
         for (Path p : files) {
@@ -246,7 +251,8 @@ public final class BackupEngine {
         long size;
         InputStream raw;
         try {
-            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attrs =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isRegularFile()) throw new NoSuchFileException(file.toString());
             size = attrs.size();
             raw = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);

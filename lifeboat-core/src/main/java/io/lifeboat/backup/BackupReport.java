@@ -25,6 +25,7 @@ public final class BackupReport {
     public List<Long> affectedAttachmentIds = new ArrayList<>();
     /** Store names of missing or corrupt files (at most {@link #MAX_IDS}). */
     public List<String> affectedFiles = new ArrayList<>();
+
     public long dumpMillis;
     public long filestoreMillis;
     public long totalMillis;

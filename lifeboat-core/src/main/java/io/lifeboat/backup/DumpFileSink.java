@@ -32,7 +32,9 @@ public final class DumpFileSink implements CaptureSink {
     public static DumpFileSink toFile(Path file) throws IOException {
         Path abs = file.toAbsolutePath();
         if (Files.exists(abs)) {
-            throw new LifeboatException(Kind.CONFLICT, "output file already exists: " + file,
+            throw new LifeboatException(
+                    Kind.CONFLICT,
+                    "output file already exists: " + file,
                     "Choose another name or remove the file first.");
         }
         Files.createDirectories(abs.getParent());

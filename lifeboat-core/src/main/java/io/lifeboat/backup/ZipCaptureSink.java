@@ -49,7 +49,9 @@ public final class ZipCaptureSink implements CaptureSink {
     public static ZipCaptureSink toFile(Path file, ZipOptions options, boolean verify) throws IOException {
         Path abs = file.toAbsolutePath();
         if (Files.exists(abs)) {
-            throw new LifeboatException(Kind.CONFLICT, "output file already exists: " + file,
+            throw new LifeboatException(
+                    Kind.CONFLICT,
+                    "output file already exists: " + file,
                     "Choose another name or remove the file first.");
         }
         Path dir = abs.getParent();
@@ -110,8 +112,11 @@ public final class ZipCaptureSink implements CaptureSink {
                 }
             }
         } catch (LifeboatException e) {
-            throw new LifeboatException(Kind.INTEGRITY, "the written backup failed verification: " + e.getMessage(),
-                    "Nothing was kept. Check the disk and retry.", e);
+            throw new LifeboatException(
+                    Kind.INTEGRITY,
+                    "the written backup failed verification: " + e.getMessage(),
+                    "Nothing was kept. Check the disk and retry.",
+                    e);
         }
     }
 

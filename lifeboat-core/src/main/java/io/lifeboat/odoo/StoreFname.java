@@ -28,6 +28,7 @@ public record StoreFname(String relative, String sha1) {
     /** The canonical store_fname for content with this SHA-1. */
     public static StoreFname ofSha1(String sha1) {
         String s = sha1.toLowerCase(Locale.ROOT);
-        return parse(s.substring(0, 2) + "/" + s).orElseThrow(() -> new IllegalArgumentException("not a sha1: " + sha1));
+        return parse(s.substring(0, 2) + "/" + s)
+                .orElseThrow(() -> new IllegalArgumentException("not a sha1: " + sha1));
     }
 }

@@ -28,8 +28,8 @@ public final class CopyIdentity {
     }
 
     private static void set(Connection conn, String key, String value) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "INSERT INTO ir_config_parameter (key, value, create_date, write_date)"
+        try (PreparedStatement ps =
+                conn.prepareStatement("INSERT INTO ir_config_parameter (key, value, create_date, write_date)"
                         + " VALUES (?, ?, now() at time zone 'UTC', now() at time zone 'UTC')"
                         + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
                         + " write_date = EXCLUDED.write_date")) {
@@ -41,8 +41,7 @@ public final class CopyIdentity {
 
     /** A version-1 UUID from the current time and a random node, as Python's uuid.uuid1() without a MAC. */
     static UUID timeBasedUuid() {
-        long ticks = (System.currentTimeMillis() * 10_000L) + 0x01B21DD213814000L
-                + (System.nanoTime() / 100 % 10_000);
+        long ticks = (System.currentTimeMillis() * 10_000L) + 0x01B21DD213814000L + (System.nanoTime() / 100 % 10_000);
         long timeLow = ticks & 0xFFFFFFFFL;
         long timeMid = (ticks >>> 32) & 0xFFFFL;
         long timeHi = (ticks >>> 48) & 0x0FFFL;

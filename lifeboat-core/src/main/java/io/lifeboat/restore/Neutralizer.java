@@ -59,10 +59,7 @@ public final class Neutralizer {
                     "IAP account tokens disabled",
                     List.of("iap_account.account_token"),
                     "UPDATE iap_account SET account_token = REGEXP_REPLACE(account_token, '(\\+.*)?$', '+disabled')"),
-            new Step(
-                    "website domains cleared",
-                    List.of("website.domain"),
-                    "UPDATE website SET domain = NULL"),
+            new Step("website domains cleared", List.of("website.domain"), "UPDATE website SET domain = NULL"),
             new Step(
                     "OAuth tokens of mail servers removed",
                     List.of("ir_mail_server.google_gmail_refresh_token"),

@@ -1,0 +1,106 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.odoo.DatabaseLister;
+import io.lifeboat.odoo.InstanceResolver;
+import io.lifeboat.odoo.OdooInstance;
+import io.lifeboat.postgres.PgConnection;
+import io.lifeboat.postgres.PgServerInfo;
+import io.lifeboat.postgres.PgTools;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Options that say which Odoo instance to work on: odoo.conf, then {@code PG*} variables, then these
+ * flags, as {@link InstanceResolver} documents.
+ */
+public final class InstanceOptions {
+
+    /** The instance with the database chosen. */
+    public record ResolvedInstance(PgConnection connection, String database, Path dataDir, Path filestore) {}
+
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "ODOO_CONF",
+            description = "Odoo configuration file (odoo.conf).")
+    Path config;
+
+    @Option(names = "--db-host", paramLabel = "HOST", description = "PostgreSQL host (overrides db_host and PGHOST).")
+    String dbHost;
+
+    @Option(names = "--db-port", paramLabel = "PORT", description = "PostgreSQL port (overrides db_port and PGPORT).")
+    Integer dbPort;
+
+    @Option(
+            names = "--db-user",
+            paramLabel = "USER",
+            description =
+                    "PostgreSQL user (overrides db_user and PGUSER). Pass the password in PGPASSWORD or odoo.conf.")
+    String dbUser;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Odoo data_dir; the filestore is DIR/filestore/<database>.")
+    Path dataDir;
+
+    @Option(names = "--pg-bin", paramLabel = "DIR", description = "Directory holding pg_dump, pg_restore and psql.")
+    Path pgBin;
+
+    @Option(names = "--odoo-bin", paramLabel = "PATH", description = "odoo-bin, for delegating neutralization to Odoo.")
+    Path odooBin;
+
+    private OdooInstance instance;
+
+    /** The instance as configured (connection, data_dir, filters). */
+    public OdooInstance instance() {
+        if (instance == null) {
+            instance = InstanceResolver.resolve(
+                    config,
+                    new InstanceResolver.Overrides(
+                            dbHost, dbPort, dbUser, null, null, null, null, dataDir, null, odooBin, pgBin));
+        }
+        return instance;
+    }
+
+    /**
+     * The instance with {@code database} chosen; when null, the only database of odoo.conf's db_name or
+     * the only Odoo database the server lists.
+     */
+    public ResolvedInstance resolve(String database) {
+        OdooInstance i = instance();
+        String db = database != null ? database : pickDatabase(i);
+        return new ResolvedInstance(i.connection(), db, i.dataDir(), i.filestore(db));
+    }
+
+    private static String pickDatabase(OdooInstance i) {
+        List<String> names = i.dbNames();
+        if (names.size() == 1) return names.get(0);
+        List<String> dbs = DatabaseLister.list(i.connection(), DatabaseLister.Options.of(i), null);
+        if (dbs.size() == 1) return dbs.get(0);
+        throw new LifeboatException(
+                Kind.USAGE,
+                dbs.isEmpty()
+                        ? "no Odoo database found on " + i.connection()
+                        : "several Odoo databases: " + String.join(", ", dbs),
+                "Name the database with -d.");
+    }
+
+    /** pg_dump, pg_restore and psql at least as new as the server. */
+    public PgTools tools() {
+        OdooInstance i = instance();
+        try (Connection c = i.connection().open("postgres")) {
+            return PgTools.find(PgServerInfo.read(c).major(), i.pgBin());
+        } catch (SQLException e) {
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "cannot connect to PostgreSQL at " + i.connection() + ": " + e.getMessage(),
+                    "Check db_host/db_port/db_user in odoo.conf, PG* variables or --db-* flags.",
+                    e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.postgres.PgTools;
+import io.lifeboat.restore.DumpRestoreSource;
+import io.lifeboat.restore.RestoreEngine;
+import io.lifeboat.restore.RestoreReport;
+import io.lifeboat.restore.RestoreSource;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lifeboat restore}: restores a backup into a new database, or safely over an existing one. */
+@Command(
+        name = "restore",
+        description = {
+            "Restore an Odoo backup (zip from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory",
+            "format; plain SQL). Everything is restored aside and verified before it takes the target's name;",
+            "with --replace the current database and filestore are kept as a rollback point."
+        })
+final class RestoreCommand implements Callable<Integer> {
+
+    @Mixin
+    InstanceOptions instance;
+
+    @Mixin
+    OutputOptions out;
+
+    @Parameters(index = "0", paramLabel = "BACKUP", description = "Backup file or dump directory.")
+    Path backup;
+
+    @Option(
+            names = {"-d", "--database"},
+            description = "Target database (default: db_name from the backup's manifest).")
+    String database;
+
+    @Option(
+            names = "--copy",
+            negatable = true,
+            description =
+                    "Give the restored database a new identity (database.uuid, database.secret, database.create_date). Default: on when the target name differs from the backup's.")
+    Boolean copy;
+
+    @Option(
+            names = "--neutralize",
+            description =
+                    "Neutralize the copy: scheduled actions off (except autovacuum), mail servers off, payment providers and carriers in test mode (see docs/restore.md).")
+    boolean neutralize;
+
+    @ArgGroup(exclusive = true)
+    Part part = new Part();
+
+    static final class Part {
+        @Option(names = "--db-only", description = "Restore only the database.")
+        boolean dbOnly;
+
+        @Option(names = "--filestore-only", description = "Restore only the filestore.")
+        boolean filestoreOnly;
+    }
+
+    @Option(
+            names = {"-j", "--jobs"},
+            defaultValue = "2",
+            description = "Parallel jobs (pg_restore jobs; filestore workers). Default: ${DEFAULT-VALUE}.")
+    int jobs;
+
+    @Option(
+            names = "--replace",
+            description =
+                    "Replace an existing database/filestore: restore aside, verify, swap, keep the old one as a rollback point.")
+    boolean replace;
+
+    @Option(names = "--strict", description = "Fail (and change nothing) when referenced files are missing or corrupt.")
+    boolean strict;
+
+    @Option(names = "--allow-superuser", description = "Allow loading the dump as a superuser role.")
+    boolean allowSuperuser;
+
+    @Override
+    public Integer call() throws Exception {
+        try (RestoreSource source = DumpRestoreSource.open(backup)) {
+            String target = database != null
+                    ? database
+                    : source.manifest()
+                            .map(m -> m.path("db_name").asText(null))
+                            .orElseThrow(() -> new LifeboatException(
+                                    Kind.USAGE,
+                                    "the backup does not name its database",
+                                    "Name the target database with -d."));
+            var inst = instance.instance();
+            PgTools tools = instance.tools();
+            String[] v = tools.psql().version().split("\\.");
+            int minor = v.length > 1 ? Integer.parseInt(v[1].replaceAll("\\D.*", "")) : 0;
+            var mode = part.dbOnly
+                    ? RestoreEngine.Mode.DB_ONLY
+                    : part.filestoreOnly ? RestoreEngine.Mode.FILESTORE_ONLY : RestoreEngine.Mode.FULL;
+            RestoreReport report;
+            try (TerminalProgress progress = out.progress()) {
+                report = new RestoreEngine(
+                                new RestoreEngine.Target(
+                                        inst.connection(),
+                                        inst.dataDir(),
+                                        tools.psql().path(),
+                                        tools.pgRestore().path(),
+                                        tools.psql().major(),
+                                        minor),
+                                new RestoreEngine.Options(
+                                        target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser),
+                                progress)
+                        .run(source);
+            }
+            if (out.json()) OutputOptions.printJson(System.out, report);
+            else if (out.human()) printSummary(report);
+            return report.warnings.isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
+        }
+    }
+
+    private static void printSummary(RestoreReport r) {
+        var err = System.err;
+        err.printf(
+                "restored %s into %s (%s%s%s)%n",
+                r.source, r.target, r.mode, r.copy ? ", as a copy" : "", r.neutralized ? ", neutralized" : "");
+        err.printf("  database       loaded in %.1f s%n", r.loadMillis / 1000.0);
+        err.printf(
+                "  filestore      %d files, %s in %.1f s%n",
+                r.files, Units.bytes(r.fileBytes), r.filestoreMillis / 1000.0);
+        var v = r.verification;
+        err.printf(
+                "  verification   base installed: %s, users: %d, referenced files present: %d/%d%n",
+                v.baseInstalled ? "yes" : "no", v.users, v.presentFiles, v.referencedFiles);
+        if (r.rollbackDatabase != null || r.rollbackFilestore != null) {
+            err.printf(
+                    "  rollback point database %s, filestore %s (lifeboat rollback %s)%n",
+                    r.rollbackDatabase, r.rollbackFilestore, r.target);
+        }
+        err.printf("  total          %.1f s%n", r.totalMillis / 1000.0);
+    }
+}
