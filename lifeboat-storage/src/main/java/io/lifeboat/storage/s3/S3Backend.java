@@ -324,7 +324,7 @@ public final class S3Backend implements Backend {
                     || status == 429
                     || status == 408
                     || service.isThrottlingException()
-                    || TRANSIENT_CODES.contains(code)) {
+                    || (code != null && TRANSIENT_CODES.contains(code))) {
                 return new IOException(Redaction.redact(message), e);
             }
             String hint = switch (status) {
