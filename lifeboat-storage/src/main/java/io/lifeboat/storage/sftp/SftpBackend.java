@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,11 +231,15 @@ public final class SftpBackend implements Backend {
     private void walk(SftpClient client, String relativeDir, String prefix, List<ObjectInfo> result)
             throws IOException {
         String dir = relativeDir.isEmpty() ? rootPath() : remoteUnchecked(relativeDir);
-        Iterable<SftpClient.DirEntry> entries;
         List<SftpClient.DirEntry> read = new ArrayList<>();
         try {
-            entries = client.readDir(dir.isEmpty() ? "." : dir);
-            entries.forEach(read::add);
+            client.readDir(dir.isEmpty() ? "." : dir).forEach(read::add);
+        } catch (UncheckedIOException e) {
+            // The directory is read lazily, so failures arrive unchecked.
+            if (isNoSuchFile(e.getCause())) {
+                return;
+            }
+            throw e.getCause();
         } catch (SftpException e) {
             if (isNoSuchFile(e)) {
                 return;
