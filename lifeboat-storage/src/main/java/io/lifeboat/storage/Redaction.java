@@ -24,8 +24,8 @@ public final class Redaction {
             Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@?#]*):[^\\s/@?#]*@");
 
     // password=..., "secretKey": "...", X-Amz-Signature=..., aws_secret_access_key = ...
-    private static final Pattern SECRET_PAIR =
-            Pattern.compile("(?i)((?:[a-z0-9_.-]*(?:password|passwd|passphrase|secret|token|signature|credential)(?:[-_]?(?:access[-_]?)?key)?)"
+    private static final Pattern SECRET_PAIR = Pattern.compile(
+            "(?i)((?:[a-z0-9_.-]*(?:password|passwd|passphrase|secret|token|signature|credential)(?:[-_]?(?:access[-_]?)?key)?)"
                     + "[\"']?\\s*[=:]\\s*[\"']?)([^\\s&\"',;}]+)");
 
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();

@@ -109,7 +109,7 @@ public final class SftpBackend implements Backend {
     public void save(String name, ContentSource source) throws IOException {
         String target = remote(name);
         String dir = parentOf(target);
-        String temp = (dir.isEmpty() ? "" : dir + "/") + Streams.tempName();
+        String temp = dir.isEmpty() || dir.endsWith("/") ? dir + Streams.tempName() : dir + "/" + Streams.tempName();
         withClient("save", name, client -> {
             makeDirectories(client, dir);
             try {

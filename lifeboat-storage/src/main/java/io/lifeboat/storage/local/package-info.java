@@ -1,0 +1,2 @@
+/** Objects as files in a local directory. */
+package io.lifeboat.storage.local;

@@ -1,0 +1,2 @@
+/** Objects as files on an SFTP server. */
+package io.lifeboat.storage.sftp;
