@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -62,6 +63,7 @@ public final class OdooArchive implements Closeable {
             Pattern.compile("filestore/(checklist/)?([0-9a-fA-F]{2})/([0-9a-fA-F]{40})");
     private static final Pattern FILESTORE_DIRECTORY = Pattern.compile("filestore/(checklist/)?([0-9a-fA-F]{2}/)?");
     private static final int MANIFEST_LIMIT = 1 << 20;
+    private static final Charset CP437 = Charset.forName("IBM437");
     private static final int MAX_LISTED = 10;
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
@@ -97,7 +99,7 @@ public final class OdooArchive implements Closeable {
         ZipArchiveEntry dumpEntry = null;
         ZipArchiveEntry manifestEntry = null;
         for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
-            String name = e.getName();
+            String name = rawName(e);
             checkEntry(e, name);
             if (!names.add(name)) {
                 throw bad("archive has two entries named " + printable(name), CORRUPT_HINT);
@@ -113,7 +115,7 @@ public final class OdooArchive implements Closeable {
                     if (!FILESTORE_DIRECTORY.matcher(name).matches()) {
                         badFilestore.add(name);
                     }
-                } else if (m.matches() && m.group(3).startsWith(m.group(2))) {
+                } else if (m.matches() && m.group(3).startsWith(m.group(2)) && name.equals(e.getName())) {
                     files.add(new FilestoreEntry(
                             name.substring("filestore/".length()),
                             m.group(3).toLowerCase(Locale.ROOT),
@@ -182,7 +184,7 @@ public final class OdooArchive implements Closeable {
         try {
             file = ZipFile.builder()
                     .setPath(zip)
-                    .setCharset(Charset.forName("IBM437")) // names without the UTF-8 flag, as Python reads them
+                    .setCharset(CP437) // names without the UTF-8 flag, as Python reads them
                     .setUseUnicodeExtraFields(false) // Python ignores them; validate the names Odoo would use
                     .get();
         } catch (IOException | RuntimeException e) {
@@ -501,6 +503,16 @@ public final class OdooArchive implements Closeable {
                             + e.getCompressedSize(),
                     CORRUPT_HINT);
         }
+    }
+
+    /**
+     * The name exactly as the central directory stores it, decoded as Python's {@code zipfile} does
+     * (UTF-8 with the language-encoding flag, else code page 437): Commons Compress would turn
+     * backslashes into slashes in some names.
+     */
+    private static String rawName(ZipArchiveEntry e) {
+        Charset charset = e.getGeneralPurposeBit().usesUTF8ForNames() ? StandardCharsets.UTF_8 : CP437;
+        return new String(e.getRawName(), charset);
     }
 
     private JsonNode readManifest(ZipArchiveEntry entry, List<String> warn) throws IOException {
