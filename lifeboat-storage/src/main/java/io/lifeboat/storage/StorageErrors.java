@@ -2,6 +2,7 @@ package io.lifeboat.storage;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -20,7 +21,7 @@ public final class StorageErrors {
     public static boolean isTransient(Throwable failure) {
         if (failure instanceof ObjectNotFoundException
                 || failure instanceof PermanentStorageException
-                || failure instanceof InterruptedIOException
+                || (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException))
                 || failure instanceof ClosedByInterruptException
                 || failure instanceof AccessDeniedException
                 || failure instanceof NotDirectoryException
