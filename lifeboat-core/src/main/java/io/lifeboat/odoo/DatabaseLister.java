@@ -63,7 +63,7 @@ public final class DatabaseLister {
      * The Odoo options that decide which databases are listed.
      *
      * @param dbName {@code db_name} (comma-separated names), or null
-     * @param dbFilter {@code dbfilter}, or null/empty for none
+     * @param dbFilter the {@code dbfilter} option, or null/empty for none
      * @param dbTemplate {@code db_template}, or null for {@code template1}
      */
     public record Options(String dbName, String dbFilter, String dbTemplate) {
@@ -156,7 +156,8 @@ public final class DatabaseLister {
     /** Python's {@code re.escape} (3.7+): escapes the regex special characters only. */
     static String pyEscape(String s) {
         StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if ("()[]{}?*+-|^$\\.&~# \t\n\r\u000b\f".indexOf(c) >= 0) {
                 sb.append('\\');
             }

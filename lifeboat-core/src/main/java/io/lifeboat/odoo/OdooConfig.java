@@ -397,7 +397,8 @@ public final class OdooConfig {
         private static String pyRepr(String line) {
             String shown = line.length() > 60 ? line.substring(0, 60) + "..." : line;
             StringBuilder sb = new StringBuilder("'");
-            for (char c : shown.toCharArray()) {
+            for (int i = 0; i < shown.length(); i++) {
+                char c = shown.charAt(i);
                 if (c < ' ' || c == '\ufeff') {
                     sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                 } else {

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param configFile the odoo.conf it was read from, or null
  * @param connection how to reach PostgreSQL (null fields: libpq defaults)
  * @param dbName Odoo's {@code db_name} option (possibly a comma-separated list), or null
- * @param dbFilter Odoo's {@code dbfilter} regular expression, or null for none
+ * @param dbFilter Odoo's {@code dbfilter} option (a regular expression), or null for none
  * @param dbTemplate Odoo's {@code db_template} ({@code template1} unless configured)
  * @param listDb Odoo's {@code list_db}: whether its database manager may list databases
  * @param dataDir Odoo's {@code data_dir}, absolute and normalised as Odoo does

@@ -49,7 +49,6 @@ public final class ProcessRunner {
     public static final int STDERR_TAIL_CHARS = 4000;
 
     private static final int BUFFER = 64 * 1024;
-    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
 
     private final List<String> command;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -59,7 +58,7 @@ public final class ProcessRunner {
     private Path directory;
     private InputStream stdin;
     private Path stdinFile;
-    private OutputStream stdout = DISCARD;
+    private OutputStream stdout;
     private boolean checkExit = true;
     private Kind failureKind = Kind.ENVIRONMENT;
     private String hint;
@@ -289,7 +288,7 @@ public final class ProcessRunner {
         try (InputStream out = process.getInputStream()) {
             int n;
             while ((n = out.read(buf)) != -1) {
-                if (stdout != DISCARD) {
+                if (stdout != null) {
                     stdout.write(buf, 0, n);
                 }
             }

@@ -119,7 +119,7 @@ class OdooConfigPythonParityTest {
         add(cases, "crlf", "[options]\r\na = 1\r\n  b\r\nc = 2\r\n");
         add(cases, "lone cr", "[options]\ra = 1\r  b\rc = 2");
         add(cases, "no final newline", "[options]\na = 1");
-        cases.put("bom", ("\ufeff[options]\na = 1\n").getBytes(StandardCharsets.UTF_8));
+        cases.put("bom", "\ufeff[options]\na = 1\n".getBytes(StandardCharsets.UTF_8));
         add(cases, "duplicate option", "[options]\na = 1\nA = 2\n");
         add(cases, "duplicate section", "[options]\na = 1\n[other]\n[options]\nb = 2\n");
         add(cases, "default semantics", """

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class ProcessRunnerTest {
         Files.writeString(in, "hello\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ProcessRunner.command("cat").stdin(in).stdout(out).run();
-        assertThat(out.toString()).isEqualTo("hello\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("hello\n");
     }
 
     @Test
