@@ -24,6 +24,11 @@ import java.util.Optional;
  *   <li>{@link #delete} of a missing object is not an error.
  * </ul>
  *
+ * <p>Drivers report every failure as an {@link java.io.IOException}: {@link ObjectNotFoundException}
+ * for a missing object, {@link PermanentStorageException} for what repeating cannot fix, any other
+ * {@code IOException} for what may pass (see {@link StorageErrors#isTransient}). Messages never
+ * contain credentials ({@link Redaction}).
+ *
  * <p>Implementations are thread-safe. Cross-cutting behaviour (retries, fault injection, metrics)
  * lives in wrappers that implement this same interface.
  */

@@ -174,6 +174,8 @@ public abstract class BackendContractTest {
         assertThatThrownBy(() -> backend.load("absent", 0, 0)).isInstanceOf(ObjectNotFoundException.class);
         assertThatThrownBy(() -> backend.load("no/such/dir/absent")).isInstanceOf(ObjectNotFoundException.class);
         assertThatThrownBy(() -> backend.load("present/below")).isInstanceOf(ObjectNotFoundException.class);
+        backend.save("dir/inside", ContentSource.ofBytes(new byte[] {1}));
+        assertThatThrownBy(() -> backend.load("dir")).isInstanceOf(ObjectNotFoundException.class);
         assertThat(StorageErrors.isTransient(new ObjectNotFoundException("x"))).isFalse();
     }
 

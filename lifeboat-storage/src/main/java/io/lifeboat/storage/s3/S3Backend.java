@@ -13,6 +13,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -150,6 +151,8 @@ public final class S3Backend implements Backend {
                     RequestBody.fromContentProvider(streams, length, CONTENT_TYPE));
         } catch (SdkException e) {
             throw failure("save", name, e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
@@ -357,7 +360,7 @@ public final class S3Backend implements Backend {
     private static String md5Of(ContentSource source, long length) throws IOException {
         MessageDigest md5 = newMd5();
         try (InputStream in = new DigestInputStream(source.open(), md5)) {
-            Streams.copyExactly(in, java.io.OutputStream.nullOutputStream(), length);
+            Streams.copyExactly(in, OutputStream.nullOutputStream(), length);
         }
         return Base64.getEncoder().encodeToString(md5.digest());
     }

@@ -144,6 +144,10 @@ public final class SftpBackend implements Backend {
         SftpClient client = acquire("load", name);
         AtomicBoolean released = new AtomicBoolean();
         try {
+            // One round trip more, but directories open like files on some servers.
+            if (!client.stat(path).isRegularFile()) {
+                throw new ObjectNotFoundException(name);
+            }
             InputStream in = client.read(path, READ_BUFFER);
             if (offset > 0 && in.skip(offset) < offset) {
                 in = InputStream.nullInputStream();
@@ -187,7 +191,7 @@ public final class SftpBackend implements Backend {
                 }
             };
         } catch (IOException | RuntimeException e) {
-            release(client, e instanceof SftpException);
+            release(client, e instanceof SftpException || e instanceof ObjectNotFoundException);
             if (isNoSuchFile(e)) {
                 throw new ObjectNotFoundException(name);
             }

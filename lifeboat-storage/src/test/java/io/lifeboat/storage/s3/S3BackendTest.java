@@ -8,14 +8,20 @@ import io.lifeboat.storage.BackendContractTest;
 import io.lifeboat.storage.ContentSource;
 import io.lifeboat.storage.ObjectInfo;
 import io.lifeboat.storage.PermanentStorageException;
+import io.lifeboat.storage.RetryPolicy;
+import io.lifeboat.storage.RetryingBackend;
 import io.lifeboat.storage.StorageErrors;
 import io.lifeboat.storage.testing.FailingContent;
+import io.lifeboat.storage.testing.FaultyBackend;
 import io.lifeboat.storage.testing.GeneratedContent;
 import io.lifeboat.storage.testing.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +165,33 @@ final class S3BackendTest extends BackendContractTest {
                     .satisfies(e -> assertThat(StorageErrors.isTransient(e)).isTrue())
                     .hasMessageContaining("s3 stat x at s3:http://127.0.0.1:9/");
         }
+    }
+
+    @Test
+    void withRetriesEverythingSucceedsDespiteRandomFaults() throws IOException {
+        FaultyBackend faulty = new FaultyBackend(backend, d -> {}).randomly(0.4, 99);
+        Backend retrying = new RetryingBackend(
+                faulty, new RetryPolicy(20, Duration.ofMillis(1), Duration.ofMillis(10)), d -> {}, new Random(99));
+        List<GeneratedContent> contents = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            contents.add(new GeneratedContent(100 + i, i == 0 ? 9 * MIB : 20_000 + i));
+        }
+
+        for (int i = 0; i < contents.size(); i++) {
+            retrying.save("data/" + i, contents.get(i));
+        }
+        for (int i = 0; i < contents.size(); i++) {
+            assertThat(GeneratedContent.sha256(retrying.load("data/" + i)))
+                    .isEqualTo(contents.get(i).sha256());
+        }
+        assertThat(retrying.list("data/")).hasSize(contents.size());
+        retrying.delete("data/0");
+        assertThat(retrying.stat("data/0")).isEmpty();
+
+        assertThat(faulty.injected()).isGreaterThan(3);
+        assertThat(raw.listMultipartUploads(r -> r.bucket(server.bucket()).prefix(prefix))
+                        .uploads())
+                .isEmpty();
     }
 
     @Test
