@@ -1,8 +1,12 @@
 package io.lifeboat.testkit;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Writes deterministic pseudo-random file contents into an Odoo filestore layout, in parallel. */
@@ -35,6 +40,8 @@ final class Filestore {
 
     private static final int BUF = 1 << 16;
     private static final byte[][] WORDS = words();
+    private static final byte[][] NUMBERS = numbers();
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Filestore() {}
 
@@ -74,9 +81,6 @@ final class Filestore {
                     byte[] buf = new byte[BUF];
                     MessageDigest sha1 = sha1();
                     for (int i = next.getAndIncrement(); i < plans.size(); i = next.getAndIncrement()) {
-                        if (Thread.currentThread().isInterrupted()) {
-                            throw new IOException("interrupted");
-                        }
                         out[i] = Filestore.write(dir, plans.get(i), buf, sha1, i);
                     }
                     return null;
@@ -102,9 +106,15 @@ final class Filestore {
             }
         }
 
+        /** Cancels unfinished work and waits (up to a minute) until no file is being written. */
         @Override
         public void close() {
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -137,22 +147,29 @@ final class Filestore {
 
     private static Written write(Path dir, Plan plan, byte[] buf, MessageDigest sha1, int index) throws IOException {
         Path tmp = dir.resolve(".tmp-" + index + "-" + Thread.currentThread().threadId());
-        Content c = new Content(plan);
-        sha1.reset();
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            for (long left = plan.size(); left > 0; ) {
-                int n = (int) Math.min(BUF, left);
-                c.fill(buf, n);
-                sha1.update(buf, 0, n);
-                out.write(buf, 0, n);
-                left -= n;
+        try {
+            Content c = new Content(plan);
+            sha1.reset();
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                for (long left = plan.size(); left > 0; ) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("filestore writing cancelled");
+                    }
+                    int n = (int) Math.min(BUF, left);
+                    c.fill(buf, n);
+                    sha1.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
             }
+            String hex = HexFormat.of().formatHex(sha1.digest());
+            Path target = dir.resolve(hex.substring(0, 2)).resolve(hex);
+            Files.createDirectories(target.getParent());
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Written(hex, plan.size());
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        String hex = HexFormat.of().formatHex(sha1.digest());
-        Path target = dir.resolve(hex.substring(0, 2)).resolve(hex);
-        Files.createDirectories(target.getParent());
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Written(hex, plan.size());
     }
 
     private static MessageDigest sha1() {
@@ -198,9 +215,11 @@ final class Filestore {
                 header = pos < header.length ? Arrays.copyOfRange(header, pos, header.length) : null;
             }
             if (incompressible) {
-                while (pos < len) {
-                    long r = rng.nextLong();
-                    for (int k = 0; k < 8 && pos < len; k++, r >>>= 8) {
+                for (; pos + 8 <= len; pos += 8) {
+                    LONGS.set(buf, pos, rng.nextLong());
+                }
+                if (pos < len) {
+                    for (long r = rng.nextLong(); pos < len; r >>>= 8) {
                         buf[pos++] = (byte) r;
                     }
                 }
@@ -208,9 +227,7 @@ final class Filestore {
             }
             while (pos < len) {
                 int r = rng.nextInt();
-                byte[] w = (r & 7) == 0
-                        ? Integer.toString((r >>> 3) % 100_000).getBytes(StandardCharsets.US_ASCII)
-                        : WORDS[(r >>> 3) % WORDS.length];
+                byte[] w = (r & 7) == 0 ? NUMBERS[(r >>> 3) & (NUMBERS.length - 1)] : WORDS[(r >>> 3) % WORDS.length];
                 int n = Math.min(w.length, len - pos);
                 System.arraycopy(w, 0, buf, pos, n);
                 pos += n;
@@ -219,6 +236,17 @@ final class Filestore {
                 }
             }
         }
+    }
+
+    private static byte[][] numbers() {
+        SplittableRandom rng = new SplittableRandom(42);
+        byte[][] out = new byte[4096][];
+        for (int i = 0; i < out.length; i++) {
+            int n = rng.nextInt(100_000);
+            String text = i % 2 == 0 ? Integer.toString(n) : n / 100 + "." + String.format("%02d", n % 100);
+            out[i] = text.getBytes(StandardCharsets.US_ASCII);
+        }
+        return out;
     }
 
     private static byte[][] words() {

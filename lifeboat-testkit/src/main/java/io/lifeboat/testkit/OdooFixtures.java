@@ -23,7 +23,7 @@ public final class OdooFixtures {
             if (Files.isRegularFile(candidate)) return candidate;
             dir = dir.getParent();
         }
-        throw new IllegalStateException("fixture " + name + " not found above " + Path.of("").toAbsolutePath()
-                + " (expected in shared/fixtures/odoo-real/)");
+        throw new IllegalStateException("fixture " + name + " not found above "
+                + Path.of("").toAbsolutePath() + " (expected in shared/fixtures/odoo-real/)");
     }
 }

@@ -71,10 +71,11 @@ public final class SyntheticInstance {
      *     log-normal distribution scaled to this total; every file has at least 64 bytes)
      * @param incompressibleFraction fraction of files with random content (images, PDFs, zips);
      *     the others are text. Field attachments (images) are always incompressible
-     * @param duplicateFraction fraction of file-backed rows that reuse another row's file
+     * @param duplicateFraction fraction of file-backed rows that reuse another row's file (at least
+     *     one row does)
      * @param bulkRows rows of {@code account_move_line}; {@code sale_order_line} gets half as many,
-     *     {@code mail_message} a quarter, {@code sale_order} a tenth; about 400 bytes of table and
-     *     index data per unit
+     *     {@code mail_message} a quarter, {@code sale_order} a tenth; about 430 bytes of table and
+     *     index data per unit (2,400,000 make about 1 GB)
      * @param seed makes the output reproducible
      */
     public record Spec(
@@ -204,7 +205,7 @@ public final class SyntheticInstance {
         int urls = Math.max(1, n / 200);
         int rest = n - 2 * special - urls;
         int fields = Math.max(1, rest / 10);
-        int dups = Math.max(1, (int) Math.round(rest * spec.duplicateFraction()));
+        int dups = Math.min(rest - fields - 1, Math.max(1, (int) Math.round(rest * spec.duplicateFraction())));
         addKinds(kinds, Kind.EMPTY, special);
         addKinds(kinds, Kind.DB, special);
         addKinds(kinds, Kind.URL, urls);
@@ -260,6 +261,7 @@ public final class SyntheticInstance {
             String uuid;
             long bulk;
             try (Statement s = conn.createStatement()) {
+                s.execute("SET LOCAL maintenance_work_mem = '256MB'");
                 s.execute(schema[0]);
                 uuid = baseRows(conn, spec.seed(), partners);
                 modules = modules(conn);

@@ -418,7 +418,7 @@ public final class TempCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port", e);
