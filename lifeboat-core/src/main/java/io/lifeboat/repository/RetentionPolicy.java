@@ -24,8 +24,11 @@ public record RetentionPolicy(
         keepTags = keepTags == null ? Set.of() : Set.copyOf(keepTags);
     }
 
-    /** The documented default: 7 daily, 4 weekly, 12 monthly (at least 14 snapshots once history allows). */
-    public static final RetentionPolicy DEFAULT = new RetentionPolicy(0, 0, 7, 4, 12, 0, null, Set.of());
+    /**
+     * The documented default: 14 daily, 8 weekly, 12 monthly — at least 14 snapshots once there are 14
+     * days of daily backups, about 30 after a year.
+     */
+    public static final RetentionPolicy DEFAULT = new RetentionPolicy(0, 0, 14, 8, 12, 0, null, Set.of());
 
     public static final RetentionPolicy NONE = new RetentionPolicy(0, 0, 0, 0, 0, 0, null, Set.of());
 

@@ -224,7 +224,7 @@ public final class SnapshotWriter implements CaptureSink {
         try {
             uploader.execute(() -> {
                 try {
-                    if (failure != null || state == State.ABORTED) return;
+                    if (failure != null) return;
                     repo.backend().save(Packs.objectName(pack.name()), pack.content());
                     stored.addAndGet(pack.length());
                     packs.incrementAndGet();
@@ -390,12 +390,20 @@ public final class SnapshotWriter implements CaptureSink {
     }
 
     /**
-     * Stops writing. Packs already uploaded are indexed (best effort) so the next backup reuses them;
-     * no snapshot appears. Idempotent; a no-op after commit.
+     * Stops writing. Blobs already stored are uploaded and indexed (best effort) so the next backup
+     * reuses them; no snapshot appears. Idempotent; a no-op after commit.
      */
     @Override
     public void abort() {
         if (state == State.COMMITTED || state == State.ABORTED || state == State.COMMITTING) return;
+        if (failure == null) {
+            try {
+                Packs.Finished partial = takePack(BlobType.DATA);
+                if (partial != null) upload(partial);
+            } catch (IOException | RuntimeException e) {
+                // best effort: what is not uploaded is simply written again next time
+            }
+        }
         state = State.ABORTED;
         uploader.shutdown();
         try {
