@@ -35,8 +35,10 @@ import java.util.Set;
  * {@code \n} end lines). A byte order mark is not skipped: Python keeps it as part of the first
  * line, so such a file has no valid section header, and Odoo fails to start with it.
  *
- * <p>Values are returned verbatim as strings; the {@code 'True'}/{@code 'False'} conversions Odoo
- * applies afterwards are the caller's business (see {@link #isOdooFalse(String)}).
+ * <p>Values are returned verbatim as strings; the conversions Odoo applies afterwards are the
+ * caller's business: {@code True}/{@code true} and {@code False}/{@code false} become booleans for
+ * every option (see {@link #isOdooFalse(String)}), while {@code None} stays a string except for a
+ * few options Odoo checks by name ({@code logfile}, {@code pidfile}, {@code addons_path}, ...).
  *
  * <p>Instances are immutable and thread-safe.
  */
