@@ -113,10 +113,17 @@ final class Admin implements AutoCloseable {
         }
     }
 
-    /** Terminates every other session on {@code db} and waits (up to 10 s) until they are gone. */
+    /**
+     * Terminates every other session on {@code db} this role may terminate and waits (up to 10 s) until
+     * all sessions are gone; sessions of roles it may not signal (superusers) must end by themselves.
+     */
     void terminate(String db) throws SQLException {
         try (PreparedStatement kill = conn.prepareStatement(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()");
+                        "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid"
+                                + " WHERE a.datname = ? AND a.pid <> pg_backend_pid()"
+                                + " AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                                + " OR (NOT r.rolsuper AND (pg_has_role(current_user, a.usesysid, 'MEMBER')"
+                                + " OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'))))");
                 PreparedStatement left = conn.prepareStatement(
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
             kill.setString(1, db);

@@ -170,7 +170,7 @@ public final class RestoreEngine {
                 if (verifyDb != null) verify(verifyDb, wantFiles ? tmpDir : finalDir, wantDb);
                 failIfUnsafe();
                 if (wantFiles) syncTree(tmpDir);
-                String rollbackName = shorten(name, "_lbold_" + Rollbacks.timestamp());
+                String rollbackName = Rollbacks.asideName(name);
                 swap(
                         admin,
                         name,
@@ -240,6 +240,8 @@ public final class RestoreEngine {
                         .failureKind(Kind.BAD_INPUT)
                         .hint("The dump stopped at the first SQL error; the target was not changed.")
                         .run();
+            } catch (UncheckedIOException e) {
+                throw unwrap(e);
             }
             return;
         }
@@ -555,6 +557,14 @@ public final class RestoreEngine {
             if (c instanceof RuntimeException re) throw re;
             throw new IOException(c);
         }
+    }
+
+    /** The Lifeboat error that made reading the source fail, if that is what happened. */
+    static RuntimeException unwrap(UncheckedIOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LifeboatException le) return le;
+        }
+        return e;
     }
 
     /** Reports bytes read as progress. */

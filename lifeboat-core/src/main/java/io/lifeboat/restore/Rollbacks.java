@@ -44,8 +44,13 @@ public final class Rollbacks {
         return new Rollbacks(dataDir);
     }
 
-    static String timestamp() {
-        return LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+    /** A fresh name for data set aside as a rollback point: {@code <target>_lbold_<UTC time>_<random>}. */
+    static String asideName(String target) {
+        byte[] b = new byte[2];
+        new java.security.SecureRandom().nextBytes(b);
+        String ts = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+        return RestoreEngine.shorten(
+                target, "_lbold_" + ts + "_" + java.util.HexFormat.of().formatHex(b));
     }
 
     /** Rollback points of {@code target}, oldest first. */
@@ -81,7 +86,7 @@ public final class Rollbacks {
                     "Rollback points are created by 'lifeboat restore --replace'.");
         }
         Point point = points.get(points.size() - 1);
-        String aside = RestoreEngine.shorten(target, "_lbold_" + timestamp());
+        String aside = asideName(target);
         Path live = dataDir.resolve("filestore").resolve(target);
         try (Admin admin = new Admin(server)) {
             if (point.database() != null) {

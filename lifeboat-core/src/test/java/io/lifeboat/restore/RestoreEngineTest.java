@@ -1,0 +1,297 @@
+package io.lifeboat.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.testkit.OdooFixtures;
+import io.lifeboat.testkit.PostgresExtension;
+import io.lifeboat.testkit.TempCluster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restores of real Odoo backups into a real PostgreSQL, and every way a restore must refuse or fail cleanly. */
+@ExtendWith(PostgresExtension.class)
+class RestoreEngineTest {
+
+    @TempDir
+    Path dataDir;
+
+    Env env;
+    String prefix;
+
+    @BeforeEach
+    void setUp(TempCluster cluster) {
+        env = Env.of(cluster, dataDir);
+        prefix = "r" + Long.toHexString(System.nanoTime()).substring(6);
+    }
+
+    @Test
+    void restoresRealOdoo17ZipAsCopyAndVerifiesEveryFile() throws Exception {
+        String db = prefix + "_fx17";
+        RestoreReport r;
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            r = env.restore(src, Env.options(db));
+        }
+        assertThat(r.copy).as("target name differs from the manifest's fx17").isTrue();
+        assertThat(r.verification.baseInstalled).isTrue();
+        assertThat(r.verification.users).isPositive();
+        assertThat(r.verification.referencedFiles).isEqualTo(59);
+        assertThat(r.verification.presentFiles).isEqualTo(59);
+        assertThat(r.warnings).isEmpty();
+        assertThat(env.count(db, "SELECT count(*) FROM ir_attachment")).isEqualTo(70);
+        assertThat(env.text(db, "SELECT value FROM ir_config_parameter WHERE key = 'database.uuid'"))
+                .isEqualTo(r.newDatabaseUuid);
+        // every referenced file has the SHA-1 its name promises
+        for (String f :
+                env.column(db, "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")) {
+            assertThat(sha1(env.filestore(db).resolve(f))).isEqualTo(f.substring(3));
+        }
+        // no temporary database or directory is left
+        assertThat(env.databases()).noneMatch(d -> d.contains("_lbnew_"));
+        try (Stream<Path> s = Files.list(dataDir.resolve("filestore"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly(db);
+        }
+    }
+
+    @Test
+    void copyGetsANewIdentityAndMoveKeepsIt() throws Exception {
+        String moved = prefix + "_moved";
+        String copied = prefix + "_copied";
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            env.restore(
+                    src,
+                    new RestoreEngine.Options(moved, RestoreEngine.Mode.FULL, false, false, 1, false, false, false));
+        }
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            env.restore(src, Env.options(copied));
+        }
+        String q = "SELECT value FROM ir_config_parameter WHERE key = '%s'";
+        for (String key : List.of("database.uuid", "database.secret", "database.create_date")) {
+            assertThat(env.text(copied, q.formatted(key))).as(key).isNotEqualTo(env.text(moved, q.formatted(key)));
+        }
+    }
+
+    @Test
+    void restoresOdoo16AndCustomFormatDumpWithParallelJobs() throws Exception {
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
+            RestoreReport r = env.restore(src, Env.options(prefix + "_fx16"));
+            assertThat(r.verification.presentFiles).isEqualTo(11);
+            assertThat(r.verification.referencedFiles).isEqualTo(11);
+        }
+        try (var src = DumpRestoreSource.open(OdooFixtures.path(OdooFixtures.ODOO17_DUMP))) {
+            RestoreReport r = env.restore(
+                    src,
+                    new RestoreEngine.Options(
+                            prefix + "_dump", RestoreEngine.Mode.DB_ONLY, null, false, 2, false, false, false));
+            assertThat(r.dumpFormat).isEqualTo("custom");
+            assertThat(r.verification.baseInstalled).isTrue();
+            assertThat(env.count(prefix + "_dump", "SELECT count(*) FROM ir_attachment"))
+                    .isEqualTo(70);
+        }
+    }
+
+    @Test
+    void restoresDirectoryFormatDump() throws Exception {
+        String db = prefix + "_src";
+        try (var src = DumpRestoreSource.open(OdooFixtures.path(OdooFixtures.ODOO17_DUMP))) {
+            env.restore(
+                    src,
+                    new RestoreEngine.Options(db, RestoreEngine.Mode.DB_ONLY, false, false, 1, false, false, false));
+        }
+        Path dir = dataDir.resolve("dirdump");
+        io.lifeboat.postgres.ProcessRunner.command(
+                        env.tools().pgDump().path().toString(), "-Fd", "-j2", "-f", dir.toString(), db)
+                .env(env.odoo().env(db))
+                .run();
+        try (var src = DumpRestoreSource.open(dir)) {
+            RestoreReport r = env.restore(
+                    src,
+                    new RestoreEngine.Options(
+                            prefix + "_dir", RestoreEngine.Mode.DB_ONLY, null, false, 2, false, false, false));
+            assertThat(r.dumpFormat).isEqualTo("directory");
+        }
+        assertThat(env.count(prefix + "_dir", "SELECT count(*) FROM ir_attachment"))
+                .isEqualTo(70);
+    }
+
+    @Test
+    void divergentBackupRestoresWithWarningsNamingTheAttachments() throws Exception {
+        String db = prefix + "_div";
+        RestoreReport r;
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_DIVERGENT_ZIP))) {
+            r = env.restore(src, Env.options(db));
+        }
+        assertThat(r.verification.missingFiles).isEqualTo(3);
+        assertThat(r.verification.missing)
+                .containsExactlyInAnyOrder(
+                        "79/79bafe8bc926a262b4dfce02c6e93ef1a22ac141",
+                        "42/425072a25f6bee201f83f16edd4ce3203a8b91ee",
+                        "f5/f5f702a98c927998e609028ab0b7b555c40fd7a5");
+        assertThat(r.verification.missingAttachmentIds).containsExactly(19L, 32L, 57L, 58L, 61L);
+        assertThat(r.warnings).hasSize(1);
+    }
+
+    @Test
+    void strictRefusesDivergentBackupAndLeavesNothing() throws Exception {
+        String db = prefix + "_strict";
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_DIVERGENT_ZIP))) {
+            assertThatThrownBy(() -> env.restore(
+                            src,
+                            new RestoreEngine.Options(db, RestoreEngine.Mode.FULL, null, false, 2, false, true, false)))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("3 referenced files missing");
+        }
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(db));
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void replaceRestoresAsideKeepsRollbackPointAndRollbackSwapsBack() throws Exception {
+        String db = prefix + "_prod";
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            env.restore(src, Env.options(db));
+        }
+        Files.writeString(env.filestore(db).resolve("marker.txt"), "production");
+        // without --replace: refused, nothing touched
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
+            assertThatThrownBy(() -> env.restore(src, Env.options(db)))
+                    .isInstanceOf(LifeboatException.class)
+                    .satisfies(
+                            e -> assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.CONFLICT));
+        }
+        assertThat(env.count(db, "SELECT count(*) FROM ir_attachment")).isEqualTo(70);
+        // with --replace
+        RestoreReport r;
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
+            r = env.restore(
+                    src, new RestoreEngine.Options(db, RestoreEngine.Mode.FULL, null, false, 2, true, false, false));
+        }
+        assertThat(env.count(db, "SELECT count(*) FROM ir_attachment")).isEqualTo(14);
+        assertThat(env.filestore(db).resolve("marker.txt")).doesNotExist();
+        assertThat(r.rollbackDatabase).startsWith(db + "_lbold_");
+        assertThat(env.count(r.rollbackDatabase, "SELECT count(*) FROM ir_attachment"))
+                .isEqualTo(70);
+        assertThat(Path.of(r.rollbackFilestore).resolve("marker.txt")).hasContent("production");
+
+        Rollbacks rollbacks = Rollbacks.of(dataDir);
+        rollbacks.rollback(env.odoo(), db);
+        assertThat(env.count(db, "SELECT count(*) FROM ir_attachment")).isEqualTo(70);
+        assertThat(env.filestore(db).resolve("marker.txt")).hasContent("production");
+        // the replaced copy is now the rollback point; discarding removes it for good
+        Rollbacks.Point undo = rollbacks.list(db).get(0);
+        assertThat(env.count(undo.database(), "SELECT count(*) FROM ir_attachment"))
+                .isEqualTo(14);
+        rollbacks.discard(env.odoo(), db);
+        assertThat(env.databases()).doesNotContain(undo.database());
+        assertThat(Path.of(undo.filestore())).doesNotExist();
+        assertThat(rollbacks.list(db)).isEmpty();
+    }
+
+    @Test
+    void firstSqlErrorStopsTheRestoreAndNothingIsLeft() throws Exception {
+        Path zip = zipWithDump(
+                "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nSELECT * FROM no_such_table;\nCREATE TABLE b (id int);\n");
+        String db = prefix + "_sqlerr";
+        try (var src = new ZipRestoreSource(zip)) {
+            assertThatThrownBy(() -> env.restore(src, Env.options(db)))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("no_such_table");
+        }
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(db));
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void psqlMetaCommandsInADumpAreRefused() throws Exception {
+        Path witness = dataDir.resolve("witness");
+        Path zip = zipWithDump("CREATE TABLE a (id int);\n\\! touch " + witness + "\n");
+        try (var src = new ZipRestoreSource(zip)) {
+            assertThatThrownBy(() -> env.restore(src, Env.options(prefix + "_meta")))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("meta-command \\!");
+        }
+        assertThat(witness).doesNotExist();
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(prefix + "_meta"));
+    }
+
+    @Test
+    void invalidTargetNamesAreRefusedBeforeAnythingHappens() throws Exception {
+        for (String bad : List.of("a", "-x", "x y", "x;drop", "../etc", "é", "x".repeat(64))) {
+            try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
+                assertThatThrownBy(() -> env.restore(src, Env.options(bad)))
+                        .as(bad)
+                        .isInstanceOf(LifeboatException.class)
+                        .hasMessageContaining("invalid database name");
+            }
+        }
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void superuserRoleIsRefusedUnlessAllowed(TempCluster cluster) throws Exception {
+        Env su = new Env(
+                cluster,
+                dataDir,
+                new io.lifeboat.postgres.PgConnection(cluster.host(), cluster.port(), cluster.superuser(), null, null),
+                env.tools());
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
+            assertThatThrownBy(() -> su.restore(src, Env.options(prefix + "_su")))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("superuser");
+        }
+    }
+
+    @Test
+    void ownerStatementsAreDroppedAndRestrictLinesHandled() throws Exception {
+        String dump = "\\restrict abc\nCREATE TABLE t (id int);\nALTER TABLE public.t OWNER TO someone_else;\n"
+                + "COPY public.t (id) FROM stdin;\n1\n\\.\n\\unrestrict abc\n";
+        for (boolean keep : List.of(true, false)) {
+            var filter =
+                    new PlainDumpFilter(new java.io.ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)), keep);
+            String out = new String(filter.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(out).doesNotContain("OWNER TO").contains("COPY public.t (id) FROM stdin;\n1\n\\.\n");
+            assertThat(out.contains("\\restrict abc")).isEqualTo(keep);
+        }
+    }
+
+    private List<Path> leftovers() throws IOException {
+        Path fs = dataDir.resolve("filestore");
+        if (!Files.exists(fs)) return List.of();
+        try (Stream<Path> s = Files.list(fs)) {
+            return s.filter(p -> p.getFileName().toString().contains("_lbnew_")).toList();
+        }
+    }
+
+    private Path zipWithDump(String sql) throws IOException {
+        Path zip = dataDir.resolve("crafted-" + System.nanoTime() + ".zip");
+        try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry("dump.sql"));
+            out.write(sql.getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return zip;
+    }
+
+    static String sha1(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-1");
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), md));
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
