@@ -124,6 +124,8 @@ public final class SftpBackend implements Backend {
                 fsync(client, temp);
                 rename(client, temp, target);
             } catch (IOException | RuntimeException e) {
+                // A directory removed behind our back is created again by the next attempt.
+                knownDirectories.clear();
                 try {
                     client.remove(temp);
                 } catch (IOException | RuntimeException cleanup) {
@@ -506,8 +508,6 @@ public final class SftpBackend implements Backend {
                     new PermanentStorageException(message + "; check the permissions of " + rootPath(), e);
                 case SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM, SftpConstants.SSH_FX_QUOTA_EXCEEDED ->
                     new PermanentStorageException(message + "; free space on the server", e);
-                case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH ->
-                    new PermanentStorageException(message, e);
                 default -> new IOException(Redaction.redact(message), e);
             };
         }

@@ -83,6 +83,19 @@ final class SftpBackendTest extends BackendContractTest {
     }
 
     @Test
+    void aDirectoryRemovedBehindTheBackendIsCreatedAgain() throws IOException {
+        backend.save("data/ab/one", new GeneratedContent(6, 10));
+        Path dir = serverRoot.resolve(path.substring(1)).resolve("data/ab");
+        Files.delete(dir.resolve("one"));
+        Files.delete(dir);
+
+        Backend retrying = new RetryingBackend(backend, new RetryPolicy(2, Duration.ZERO, Duration.ZERO));
+        retrying.save("data/ab/two", new GeneratedContent(7, 10));
+
+        assertThat(names("")).containsExactly("data/ab/two");
+    }
+
+    @Test
     void aDroppedConnectionIsReestablished() throws IOException {
         backend.save("before", new GeneratedContent(3, 10));
 
