@@ -487,6 +487,7 @@ public final class FilestoreChecker {
         record Key(FindingKind kind, String model) {}
         final class Acc {
             long rows;
+            long unstoredBytes;
             final Map<String, Long> files = new HashMap<>();
         }
         Map<Key, Acc> acc = new LinkedHashMap<>();
@@ -494,9 +495,9 @@ public final class FilestoreChecker {
             if (f.id() == null) continue;
             Acc a = acc.computeIfAbsent(new Key(f.kind(), f.resModel() == null ? "" : f.resModel()), k -> new Acc());
             a.rows++;
-            if (f.storeFname() != null) {
-                a.files.merge(f.storeFname(), f.fileSize() == null ? 0L : f.fileSize(), Math::max);
-            }
+            long size = f.fileSize() == null ? 0L : f.fileSize();
+            if (f.storeFname() != null) a.files.merge(f.storeFname(), size, Math::max);
+            else a.unstoredBytes += size;
         }
         List<ModelSummary> out = new ArrayList<>();
         acc.forEach((k, a) -> out.add(new ModelSummary(
@@ -504,7 +505,8 @@ public final class FilestoreChecker {
                 k.model(),
                 a.rows,
                 a.files.size(),
-                a.files.values().stream().mapToLong(Long::longValue).sum())));
+                a.unstoredBytes
+                        + a.files.values().stream().mapToLong(Long::longValue).sum())));
         out.sort(Comparator.comparing(ModelSummary::kind)
                 .thenComparing(Comparator.comparingLong(ModelSummary::rows).reversed())
                 .thenComparing(ModelSummary::resModel));

@@ -6,6 +6,6 @@ package io.lifeboat.check;
  * @param resModel the model, or empty for rows without one
  * @param rows rows with this finding
  * @param files distinct files those rows reference
- * @param bytes size of those distinct files per {@code file_size}
+ * @param bytes size of those distinct files per {@code file_size} (for database-stored rows: of the rows)
  */
 public record ModelSummary(FindingKind kind, String resModel, long rows, long files, long bytes) {}
