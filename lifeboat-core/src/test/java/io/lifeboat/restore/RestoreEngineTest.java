@@ -8,13 +8,9 @@ import io.lifeboat.testkit.OdooFixtures;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.TempCluster;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -59,7 +55,8 @@ class RestoreEngineTest {
         // every referenced file has the SHA-1 its name promises
         for (String f :
                 env.column(db, "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")) {
-            assertThat(sha1(env.filestore(db).resolve(f))).isEqualTo(f.substring(3));
+            assertThat(RestoreEngineTestSupport.sha1(env.filestore(db).resolve(f)))
+                    .isEqualTo(f.substring(3));
         }
         // no temporary database or directory is left
         assertThat(env.databases()).noneMatch(d -> d.contains("_lbnew_"));
@@ -285,13 +282,5 @@ class RestoreEngineTest {
             out.closeEntry();
         }
         return zip;
-    }
-
-    static String sha1(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-1");
-        try (InputStream in = Files.newInputStream(file)) {
-            in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), md));
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -666,6 +666,13 @@ public final class SyntheticInstance {
                     + " '2024-07-09 13:00:00', '" + created + "', '" + created + "'),"
                     + " (120, 1, 5, -1, 5, 1, 1, 'Mail: Fetchmail Service', 'minutes', true, false,"
                     + " '2024-07-09 12:05:00', '" + created + "', '" + created + "')");
+            // the external ids Odoo gives its scheduled actions (neutralization keeps base.autovacuum_job)
+            s.execute(
+                    "INSERT INTO ir_model_data (res_id, noupdate, name, module, model)"
+                            + " SELECT id, true, CASE ir_actions_server_id WHEN 34 THEN 'autovacuum_job'"
+                            + " WHEN 35 THEN 'ir_cron_portal_users_deletion' WHEN 113 THEN 'ir_cron_mail_scheduler_action'"
+                            + " ELSE 'ir_cron_mail_gateway_action' END,"
+                            + " CASE WHEN ir_actions_server_id IN (34, 35) THEN 'base' ELSE 'mail' END, 'ir.cron' FROM ir_cron");
             s.execute("INSERT INTO ir_mail_server (smtp_port, sequence, create_uid, write_uid, name, smtp_host,"
                     + " smtp_authentication, smtp_user, smtp_pass, smtp_encryption, smtp_debug, active, create_date,"
                     + " write_date) VALUES (587, 10, 2, 2, 'Production SMTP', 'smtp.example.com', 'login',"

@@ -162,6 +162,20 @@ CREATE TABLE ir_module_module (
     CONSTRAINT ir_module_module_name_uniq UNIQUE (name)
 );
 
+CREATE TABLE ir_model_data (
+    id serial NOT NULL PRIMARY KEY,
+    create_uid integer,
+    create_date timestamp without time zone DEFAULT (now() AT TIME ZONE 'UTC'::text),
+    write_date timestamp without time zone DEFAULT (now() AT TIME ZONE 'UTC'::text),
+    write_uid integer,
+    res_id integer,
+    noupdate boolean DEFAULT false,
+    name character varying NOT NULL,
+    module character varying NOT NULL,
+    model character varying NOT NULL,
+    CONSTRAINT ir_model_data_name_nospaces CHECK (((name)::text !~~ '%% %%'::text))
+);
+
 CREATE TABLE ir_cron (
     id serial NOT NULL PRIMARY KEY,
     ir_actions_server_id integer NOT NULL,
