@@ -226,6 +226,12 @@ public final class Repository implements AutoCloseable {
         }
         if (!keys.secrets().isEmpty()) {
             byte[] fromKeys = writeSecretFromKeys(backend, keys.secrets());
+            if (w != null && !java.security.MessageDigest.isEqual(w, fromKeys)) {
+                throw new LifeboatException(
+                        Kind.USAGE,
+                        "the writer key and the secret key belong to different repositories",
+                        "Use keys made for the same repository.");
+            }
             if (w == null) w = fromKeys;
             if (recipients.isEmpty()) keys.secrets().forEach(s -> recipients.add(s.recipient()));
         }
