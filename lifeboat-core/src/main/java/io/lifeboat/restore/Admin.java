@@ -47,6 +47,15 @@ final class Admin implements AutoCloseable {
         }
     }
 
+    /** The server's major version, e.g. 15. */
+    int serverMajor() throws SQLException {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+    }
+
     boolean exists(String db) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             ps.setString(1, db);

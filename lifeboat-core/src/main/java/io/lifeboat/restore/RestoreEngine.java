@@ -127,6 +127,7 @@ public final class RestoreEngine {
 
         try (Admin admin = new Admin(target.connection())) {
             admin.checkRole(options.allowSuperuser());
+            if (wantDb) DumpCompatibility.check(source, admin.serverMajor(), target.pgRestore());
             boolean dbExists = admin.exists(name);
             Path finalDir = target.filestore(name);
             boolean dirExists = Files.exists(finalDir);

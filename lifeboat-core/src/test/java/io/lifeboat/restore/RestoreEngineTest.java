@@ -266,6 +266,42 @@ class RestoreEngineTest {
         }
     }
 
+    @Test
+    void dumpsFromANewerPostgresqlAreRefusedBeforeAnythingIsCreated() throws Exception {
+        Path plain = zipWithDump(
+                "--\n-- Dumped from database version 99.1\n-- Dumped by pg_dump version 99.1\n\nCREATE TABLE a (id int);\n");
+        try (var src = new ZipRestoreSource(plain)) {
+            assertThatThrownBy(() -> env.restore(src, Env.options(prefix + "_new1")))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("pg_dump 99");
+        }
+        // a custom-format header with an archive version no pg_restore of this machine knows
+        Path custom = dataDir.resolve("future.dump");
+        byte[] real = Files.readAllBytes(OdooFixtures.path(OdooFixtures.ODOO17_DUMP));
+        real[5] = 1;
+        real[6] = 99;
+        Files.write(custom, real);
+        try (var src = DumpRestoreSource.open(custom)) {
+            assertThatThrownBy(() -> env.restore(src, Env.options(prefix + "_new2")))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("newer pg_dump");
+        }
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(prefix));
+    }
+
+    @Test
+    void truncatedCustomDumpIsRefusedBeforeAnythingIsCreated() throws Exception {
+        Path cut = dataDir.resolve("cut.dump");
+        byte[] real = Files.readAllBytes(OdooFixtures.path(OdooFixtures.ODOO17_DUMP));
+        Files.write(cut, java.util.Arrays.copyOf(real, 2000));
+        try (var src = DumpRestoreSource.open(cut)) {
+            assertThatThrownBy(() -> env.restore(src, Env.options(prefix + "_cut")))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("pg_restore cannot read the dump");
+        }
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(prefix));
+    }
+
     private List<Path> leftovers() throws IOException {
         Path fs = dataDir.resolve("filestore");
         if (!Files.exists(fs)) return List.of();
