@@ -13,5 +13,7 @@ final class Commands {
         cli.addSubcommand(new RollbackCommand());
         cli.addSubcommand(new DatabasesCommand());
         cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new CheckCommand());
+        cli.addSubcommand(new RepairCommand());
     }
 }
