@@ -52,7 +52,9 @@ public final class ZipWriterBenchmark {
         System.out.printf(
                 "%d MiB per stream, %d processors%n", mib, Runtime.getRuntime().availableProcessors());
         int[] levels = args.length > 3
-                ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
+                ? java.util.Arrays.stream(args[3].split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
                 : new int[] {ZipOptions.DEFAULT_LEVEL, 6};
         for (int level : levels) {
             for (int threads : new int[] {1, 2}) {
