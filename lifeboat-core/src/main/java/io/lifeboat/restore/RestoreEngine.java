@@ -96,11 +96,24 @@ public final class RestoreEngine {
     private final Options options;
     private final Progress progress;
     private final RestoreReport report = new RestoreReport();
+    private Path odooBin;
+    private Path odooConfig;
 
     public RestoreEngine(Target target, Options options, Progress progress) {
         this.target = target;
         this.options = options;
         this.progress = progress;
+    }
+
+    /**
+     * Delegates neutralization to {@code odoo-bin neutralize} (Odoo 16+), which runs the {@code
+     * neutralize.sql} of every installed module, instead of Lifeboat's own steps. {@code config} (may be
+     * null) is passed with {@code -c}; the connection is passed as flags and {@code PGPASSWORD}.
+     */
+    public RestoreEngine neutralizeWith(Path odooBinPath, Path config) {
+        this.odooBin = odooBinPath;
+        this.odooConfig = config;
+        return this;
     }
 
     /** Runs the restore; see the class documentation for what happens on failure. */
@@ -290,11 +303,26 @@ public final class RestoreEngine {
                         "Check that the archive is an Odoo backup.");
             }
             if (report.copy) report.newDatabaseUuid = CopyIdentity.apply(c);
-            if (options.neutralize()) {
+            if (options.neutralize() && odooBin == null) {
                 report.neutralization = Neutralizer.apply(c);
                 report.neutralized = true;
             }
             c.commit();
+        }
+        if (options.neutralize() && odooBin != null) {
+            List<String> cmd = new ArrayList<>(List.of(odooBin.toString(), "neutralize", "-d", db));
+            if (odooConfig != null) cmd.addAll(List.of("-c", odooConfig.toString()));
+            PgConnection pg = target.connection();
+            if (pg.host() != null) cmd.addAll(List.of("--db_host", pg.host()));
+            if (pg.port() != null) cmd.addAll(List.of("--db_port", Integer.toString(pg.port())));
+            if (pg.user() != null) cmd.addAll(List.of("--db_user", pg.user()));
+            ProcessRunner.command(cmd)
+                    .env(pg.env(db))
+                    .hint(
+                            "Check that odoo-bin runs (Odoo 16 or newer) or restore without --odoo-bin to use Lifeboat's neutralization.")
+                    .run();
+            report.neutralization = List.of("odoo-bin neutralize: the neutralize.sql of every installed module");
+            report.neutralized = true;
         }
     }
 

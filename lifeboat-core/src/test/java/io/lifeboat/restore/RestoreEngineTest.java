@@ -302,6 +302,37 @@ class RestoreEngineTest {
         assertThat(env.databases()).noneMatch(d -> d.startsWith(prefix));
     }
 
+    @Test
+    void neutralizationCanBeDelegatedToOdooBin() throws Exception {
+        // a stand-in for odoo-bin: records its arguments and marks the database the way Odoo's neutralize does
+        Path args = dataDir.resolve("odoo-bin.args");
+        Path odooBin = dataDir.resolve("odoo-bin");
+        Files.writeString(
+                odooBin,
+                "#!/bin/sh\necho \"$@\" > " + args + "\nshift 2\n"
+                        + env.tools().psql().path()
+                        + " -X -q -v ON_ERROR_STOP=1 -d \"$1\" -c \"INSERT INTO ir_config_parameter"
+                        + " (key, value) VALUES ('database.is_neutralized', 'true')"
+                        + " ON CONFLICT (key) DO UPDATE SET value = 'true'\"\n");
+        odooBin.toFile().setExecutable(true);
+        String db = prefix + "_odoobin";
+        RestoreReport r;
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
+            r = new RestoreEngine(
+                            env.target(),
+                            new RestoreEngine.Options(db, RestoreEngine.Mode.FULL, null, true, 2, false, false, false),
+                            io.lifeboat.progress.Progress.NONE)
+                    .neutralizeWith(odooBin, null)
+                    .run(src);
+        }
+        assertThat(r.neutralization).singleElement().asString().startsWith("odoo-bin neutralize");
+        assertThat(Files.readString(args))
+                .startsWith("neutralize -d " + db + "_lbnew_")
+                .contains("--db_user odoo");
+        assertThat(env.text(db, "SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'"))
+                .isEqualTo("true");
+    }
+
     private List<Path> leftovers() throws IOException {
         Path fs = dataDir.resolve("filestore");
         if (!Files.exists(fs)) return List.of();

@@ -1,0 +1,128 @@
+package io.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.testkit.PostgresExtension;
+import io.lifeboat.testkit.SyntheticInstance;
+import io.lifeboat.testkit.TempCluster;
+import io.lifeboat.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backup, restore and rollback commands end to end: exit codes and JSON reports scripts rely on. */
+@ExtendWith(PostgresExtension.class)
+class BackupRestoreCliTest {
+
+    @TempDir
+    Path tmp;
+
+    TempCluster cluster;
+    TestDatabase db;
+    Path dataDir;
+    String out;
+
+    @BeforeEach
+    void setUp(TempCluster cluster, TestDatabase db) throws Exception {
+        this.cluster = cluster;
+        this.db = db;
+        dataDir = tmp.resolve("data");
+        try (Connection c = db.connect()) {
+            SyntheticInstance.create(
+                    c, dataDir.resolve("filestore").resolve(db.name()), SyntheticInstance.Spec.small());
+        }
+    }
+
+    int run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--db-host",
+                cluster.host(),
+                "--db-port",
+                Integer.toString(cluster.port()),
+                "--db-user",
+                PostgresExtension.ODOO_ROLE,
+                "--data-dir",
+                dataDir.toString()));
+        PrintStream saved = System.out;
+        var buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            return Main.run(all.toArray(String[]::new));
+        } finally {
+            System.setOut(saved);
+            out = buffer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void exitCodesTellScriptsWhatHappened() throws Exception {
+        Path zip = tmp.resolve("b.zip");
+        assertThat(run("backup", "-d", db.name(), "-o", zip.toString(), "--json"))
+                .isEqualTo(ExitCode.OK);
+        JsonNode report = new ObjectMapper().readTree(out);
+        assertThat(report.path("target").asText()).isEqualTo(zip.toString());
+        assertThat(report.path("files").asLong()).isPositive();
+
+        // the output file exists: refused, untouched
+        long size = Files.size(zip);
+        assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.CONFLICT);
+        assertThat(Files.size(zip)).isEqualTo(size);
+
+        // a referenced file goes missing: warnings (3), or failure (1) with --strict
+        Path filestore = dataDir.resolve("filestore").resolve(db.name());
+        String name;
+        try (var files = Files.walk(filestore)) {
+            name = files.filter(p -> p.getFileName().toString().length() == 40
+                            && !p.toString().contains("checklist"))
+                    .findFirst()
+                    .orElseThrow()
+                    .toString();
+        }
+        Files.delete(Path.of(name));
+        assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("w.zip").toString(), "--json"))
+                .isEqualTo(ExitCode.WARNINGS);
+        assertThat(new ObjectMapper().readTree(out).path("missingFiles").asLong())
+                .isEqualTo(1);
+        assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("s.zip").toString(), "--strict"))
+                .isEqualTo(ExitCode.FAILED);
+        assertThat(tmp.resolve("s.zip")).doesNotExist();
+
+        // restores: usage error for a bad name, conflict for an existing target, success otherwise
+        assertThat(run("restore", zip.toString(), "-d", "bad name")).isEqualTo(ExitCode.USAGE);
+        assertThat(run("restore", zip.toString(), "-d", db.name())).isEqualTo(ExitCode.CONFLICT);
+        String copy = "cli_" + Long.toHexString(System.nanoTime());
+        assertThat(run("restore", zip.toString(), "-d", copy, "--neutralize", "--json"))
+                .isEqualTo(ExitCode.OK);
+        JsonNode restored = new ObjectMapper().readTree(out);
+        assertThat(restored.path("copy").asBoolean()).isTrue();
+        assertThat(restored.path("verification").path("missingFiles").asLong()).isZero();
+
+        // replace, then roll back
+        assertThat(run("restore", zip.toString(), "-d", copy, "--replace", "--no-copy"))
+                .isEqualTo(ExitCode.OK);
+        assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out)).hasSize(1);
+        assertThat(run("rollback", copy)).isEqualTo(ExitCode.OK);
+        assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
+        assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out)).isEmpty();
+    }
+
+    @Test
+    void databasesListsTheOdooDatabases() {
+        assertThat(run("databases", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(out).contains(db.name());
+    }
+}
