@@ -166,11 +166,11 @@ final class CheckCommand implements Callable<Integer> {
         }
         List<String> parts = new ArrayList<>();
         for (FindingKind k : FindingKind.values()) {
-            if (k.problem() && r.count(k) > 0) parts.add(r.count(k) + " " + k.label());
+            if (!k.problem() || r.count(k) == 0) continue;
+            String files = k == FindingKind.MISSING_FILE ? " (" + r.totals().missingFiles() + " files)" : "";
+            parts.add(r.count(k) + " " + k.label() + files);
         }
-        String files =
-                r.totals().missingFiles() > 0 ? " (" + r.totals().missingFiles() + " distinct files missing)" : "";
-        return r.problems() + (r.problems() == 1 ? " problem: " : " problems: ") + String.join(", ", parts) + files;
+        return r.problems() + (r.problems() == 1 ? " problem: " : " problems: ") + String.join(", ", parts);
     }
 
     static String kind(FindingKind k) {

@@ -148,7 +148,7 @@ class CheckCommandTest {
                 .contains("deep check: ")
                 .containsPattern("KIND +RES_MODEL +ROWS +FILES +BYTES")
                 .contains(lost)
-                .contains("1 problem: 1 rows whose file is missing (1 distinct files missing)");
+                .contains("1 problem: 1 rows whose file is missing (1 files)");
     }
 
     @Test

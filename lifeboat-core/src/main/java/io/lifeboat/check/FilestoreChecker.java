@@ -106,13 +106,10 @@ public final class FilestoreChecker {
 
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), daemonThreads());
         try {
-            // 2. List the filestore (and hash it, deep mode).
+            // 2. List the filestore: stat every file, or (deep) read and hash it.
             long t1 = System.nanoTime();
-            FilestoreIndex index = scan(filestore, pool, progress);
+            FilestoreIndex index = scan(filestore, options.deep(), pool, progress);
             if (!index.exists()) warnings.add("filestore directory " + filestore + " does not exist");
-            long t2 = System.nanoTime();
-            long hashedBytes = 0;
-            if (options.deep()) hashedBytes = hash(index, pool, progress);
             long t3 = System.nanoTime();
 
             // 3. Stream the rows once, keeping only what is wrong.
@@ -174,13 +171,17 @@ public final class FilestoreChecker {
             long bytes = 0;
             long referenced = 0;
             long hashedFiles = 0;
+            long hashedBytes = 0;
             for (FilestoreIndex.Bucket b : index.buckets()) {
                 if (b == null) continue;
                 for (int i = 0; i < b.n; i++) {
                     files++;
                     bytes += b.size[i];
                     if ((b.flags[i] & FilestoreIndex.REFERENCED) != 0) referenced++;
-                    if ((b.flags[i] & FilestoreIndex.HASHED) != 0) hashedFiles++;
+                    if ((b.flags[i] & FilestoreIndex.HASHED) != 0) {
+                        hashedFiles++;
+                        hashedBytes += b.size[i];
+                    }
                 }
             }
             Totals totals = new Totals(
@@ -195,8 +196,7 @@ public final class FilestoreChecker {
                     index.strayCount(),
                     hashedFiles,
                     hashedBytes,
-                    seconds(t2 - t1),
-                    seconds(t3 - t2),
+                    seconds(t3 - t1),
                     seconds(t1 - t0) + seconds(t4 - t3));
             StorageInfo storage = new StorageInfo(
                     location,
@@ -336,19 +336,11 @@ public final class FilestoreChecker {
         return "not of the form xx/<sha1>";
     }
 
-    private static FilestoreIndex scan(Path filestore, ExecutorService pool, Progress progress) {
+    private static FilestoreIndex scan(Path filestore, boolean hash, ExecutorService pool, Progress progress) {
         try {
-            return FilestoreIndex.scan(filestore, pool, progress);
+            return FilestoreIndex.scan(filestore, hash, pool, progress);
         } catch (IOException e) {
             throw filestoreError(filestore, e);
-        }
-    }
-
-    private static long hash(FilestoreIndex index, ExecutorService pool, Progress progress) {
-        try {
-            return index.hashAll(pool, progress);
-        } catch (IOException e) {
-            throw filestoreError(index.root(), e);
         }
     }
 

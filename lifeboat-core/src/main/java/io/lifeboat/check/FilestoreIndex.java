@@ -40,7 +40,8 @@ final class FilestoreIndex {
     static final int MAX_STRAYS_LISTED = 10_000;
 
     private static final int BUFFER_SIZE = 1 << 20;
-    private static final long PROGRESS_STEP = 8L << 20;
+    private static final ThreadLocal<ByteBuffer> BUFFERS =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_SIZE));
 
     /** An entry of the filestore that is not an Odoo file: {@code relative} to the filestore root. */
     record Stray(String relative, long size, String reason) {}
@@ -64,21 +65,23 @@ final class FilestoreIndex {
         long[] mid = new long[64];
         int[] lo = new int[64];
         long[] size = new long[64];
-        byte[] flags;
+        byte[] flags = new byte[64];
         int n;
 
-        void add(long h, long m, int l, long s) {
+        void add(long h, long m, int l, long s, byte f) {
             if (n == hi.length) {
                 int cap = n * 2;
                 hi = Arrays.copyOf(hi, cap);
                 mid = Arrays.copyOf(mid, cap);
                 lo = Arrays.copyOf(lo, cap);
                 size = Arrays.copyOf(size, cap);
+                flags = Arrays.copyOf(flags, cap);
             }
             hi[n] = h;
             mid[n] = m;
             lo[n] = l;
             size[n] = s;
+            flags[n] = f;
             n++;
         }
 
@@ -90,18 +93,20 @@ final class FilestoreIndex {
             long[] m = new long[n];
             int[] l = new int[n];
             long[] s = new long[n];
+            byte[] f = new byte[n];
             for (int i = 0; i < n; i++) {
                 int o = order[i];
                 h[i] = hi[o];
                 m[i] = mid[o];
                 l[i] = lo[o];
                 s[i] = size[o];
+                f[i] = flags[o];
             }
             hi = h;
             mid = m;
             lo = l;
             size = s;
-            flags = new byte[n];
+            flags = f;
         }
 
         int find(long h, long m, int l) {
@@ -124,10 +129,12 @@ final class FilestoreIndex {
 
     /**
      * Lists the filestore with {@code pool}: every {@code xx/<sha1>} file with its size, then the
-     * {@code checklist/xx/<sha1>} markers of Odoo's garbage collector. A missing root gives an empty
-     * index ({@link #exists()} false).
+     * {@code checklist/xx/<sha1>} markers of Odoo's garbage collector. With {@code hash}, every file is
+     * read instead of stat'ed (one open and sequential reads per file, as {@code cat} does) and flagged
+     * {@link #HASHED}, plus {@link #CORRUPT} when its content's SHA-1 differs from its name or {@link
+     * #UNREADABLE} when it cannot be read. A missing root gives an empty index ({@link #exists()} false).
      */
-    static FilestoreIndex scan(Path root, ExecutorService pool, Progress progress) throws IOException {
+    static FilestoreIndex scan(Path root, boolean hash, ExecutorService pool, Progress progress) throws IOException {
         if (!Files.isDirectory(root)) return new FilestoreIndex(root, false);
         FilestoreIndex index = new FilestoreIndex(root, true);
         List<Path> bucketDirs = new ArrayList<>();
@@ -142,11 +149,11 @@ final class FilestoreIndex {
                 else index.stray(name, a, "unexpected entry in the filestore root");
             }
         }
-        progress.phase("scan filestore", bucketDirs.size(), "directories");
+        progress.phase(hash ? "hash filestore" : "scan filestore", bucketDirs.size(), "directories");
         List<Future<Bucket>> futures = new ArrayList<>();
         for (Path dir : bucketDirs) {
             futures.add(pool.submit(() -> {
-                Bucket b = index.scanBucket(dir);
+                Bucket b = index.scanBucket(dir, hash);
                 progress.advance(1);
                 return b;
             }));
@@ -170,23 +177,39 @@ final class FilestoreIndex {
         }
     }
 
-    private Bucket scanBucket(Path dir) throws IOException {
+    private Bucket scanBucket(Path dir, boolean hash) throws IOException {
         String prefix = dir.getFileName().toString();
         Bucket b = new Bucket();
+        ByteBuffer buffer = hash ? BUFFERS.get() : null;
+        MessageDigest sha1 = hash ? sha1() : null;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
+                String relative = prefix + "/" + name;
+                boolean named = Sha1Key.isSha1(name) && name.startsWith(prefix);
+                if (named && hash) {
+                    long n = hashOne(p, buffer, sha1);
+                    if (n >= 0) {
+                        byte[] d = sha1.digest();
+                        long h = Sha1Key.hi(name);
+                        long m = Sha1Key.mid(name);
+                        int l = Sha1Key.lo(name);
+                        boolean same = Sha1Key.compare(Sha1Key.hi(d), Sha1Key.mid(d), Sha1Key.lo(d), h, m, l) == 0;
+                        b.add(h, m, l, n, same ? HASHED : (byte) (HASHED | CORRUPT));
+                        continue;
+                    }
+                    // not readable as a file: classify it below
+                }
                 BasicFileAttributes a = attributes(p);
                 if (a == null) continue;
-                String relative = prefix + "/" + name;
-                if (!Sha1Key.isSha1(name) || !name.startsWith(prefix)) {
+                if (!named) {
                     stray(relative, a, "name is not the SHA-1 of a file in this directory");
                 } else if (a.isSymbolicLink()) {
                     stray(relative, a, "symbolic link (never followed)");
                 } else if (!a.isRegularFile()) {
                     stray(relative, a, "not a regular file");
                 } else {
-                    b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size());
+                    b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size(), hash ? UNREADABLE : 0);
                 }
             }
         }
@@ -227,56 +250,6 @@ final class FilestoreIndex {
         if (strayCount.incrementAndGet() <= MAX_STRAYS_LISTED) {
             strays.add(new Stray(relative, a.isRegularFile() ? a.size() : 0, reason));
         }
-    }
-
-    /**
-     * Hashes every file with {@code pool}, flagging each {@link #HASHED}, and {@link #CORRUPT} when
-     * the content's SHA-1 differs from the name or {@link #UNREADABLE} when reading fails.
-     *
-     * @return bytes read
-     */
-    long hashAll(ExecutorService pool, Progress progress) throws IOException {
-        long total = 0;
-        for (Bucket b : buckets) {
-            if (b != null) for (int i = 0; i < b.n; i++) total += b.size[i];
-        }
-        progress.phase("hash files", total, "bytes");
-        AtomicLong read = new AtomicLong();
-        ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_SIZE));
-        List<Future<?>> futures = new ArrayList<>();
-        for (int bi = 0; bi < 256; bi++) {
-            Bucket b = buckets[bi];
-            if (b == null || b.n == 0) continue;
-            Path dir = root.resolve(String.format("%02x", bi));
-            futures.add(pool.submit(() -> {
-                ByteBuffer buffer = buffers.get();
-                MessageDigest sha1 = sha1();
-                long unreported = 0;
-                for (int i = 0; i < b.n; i++) {
-                    long n = hashOne(dir.resolve(b.sha1(i)), buffer, sha1);
-                    if (n < 0) {
-                        b.flags[i] |= UNREADABLE;
-                        continue;
-                    }
-                    read.addAndGet(n);
-                    unreported += n;
-                    if (unreported >= PROGRESS_STEP) {
-                        progress.advance(unreported);
-                        unreported = 0;
-                    }
-                    byte[] d = sha1.digest();
-                    b.flags[i] |= HASHED;
-                    if (Sha1Key.compare(Sha1Key.hi(d), Sha1Key.mid(d), Sha1Key.lo(d), b.hi[i], b.mid[i], b.lo[i])
-                            != 0) {
-                        b.flags[i] |= CORRUPT;
-                    }
-                }
-                progress.advance(unreported);
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) await(f);
-        return read.get();
     }
 
     /** Feeds the file into {@code sha1}; returns the bytes read, or -1 when the file cannot be read. */

@@ -14,6 +14,9 @@ package io.lifeboat.check;
  * @param strayEntries entries that are not Odoo files
  * @param hashedFiles files hashed (deep check only)
  * @param hashedBytes bytes hashed (deep check only)
+ * @param filestoreSeconds time spent on the filestore: listing and stat'ing every file, or (deep)
+ *     reading and hashing every file
+ * @param databaseSeconds time spent reading the database
  */
 public record Totals(
         long files,
@@ -27,6 +30,5 @@ public record Totals(
         long strayEntries,
         long hashedFiles,
         long hashedBytes,
-        double scanSeconds,
-        double hashSeconds,
+        double filestoreSeconds,
         double databaseSeconds) {}
