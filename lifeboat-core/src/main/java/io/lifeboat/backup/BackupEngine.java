@@ -103,7 +103,18 @@ public final class BackupEngine {
                     report.dumpMillis = (System.nanoTime() - t0) / 1_000_000;
                     return null;
                 });
-                if (!sink.concurrentParts()) await(dump);
+                if (!sink.concurrentParts()) {
+                    // the sink takes parts one after the other: read the files ahead into the page cache
+                    // while the dump runs, so the filestore phase reads from memory
+                    Prefetch prefetch = options.filestoreMode() == FilestoreMode.REFERENCED
+                            ? Prefetch.start(instance, snapshot)
+                            : null;
+                    try {
+                        await(dump);
+                    } finally {
+                        if (prefetch != null) prefetch.stop();
+                    }
+                }
                 long t1 = System.nanoTime();
                 captureFiles(conn, sink, report);
                 report.filestoreMillis = (System.nanoTime() - t1) / 1_000_000;
@@ -327,6 +338,68 @@ public final class BackupEngine {
             if (c instanceof IOException io) throw io;
             if (c instanceof RuntimeException re) throw re;
             throw new IOException(c);
+        }
+    }
+
+    /**
+     * Reads referenced files (and discards them) on its own connection that imports the capture's
+     * snapshot, so the filestore's disk reads overlap the dump. Best effort: any failure just ends it.
+     */
+    static final class Prefetch implements Runnable {
+        private final Instance instance;
+        private final String snapshot;
+        private volatile boolean stopped;
+        private Thread thread;
+
+        private Prefetch(Instance instance, String snapshot) {
+            this.instance = instance;
+            this.snapshot = snapshot;
+        }
+
+        static Prefetch start(Instance instance, String snapshot) {
+            Prefetch p = new Prefetch(instance, snapshot);
+            p.thread = Thread.ofPlatform().daemon().name("lifeboat-prefetch").start(p);
+            return p;
+        }
+
+        void stop() {
+            stopped = true;
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[1 << 20];
+            try (Connection c = instance.connection().open(instance.database())) {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                    st.setFetchSize(5000);
+                    try (ResultSet rs = st.executeQuery("SELECT DISTINCT store_fname FROM ir_attachment"
+                            + " WHERE store_fname IS NOT NULL ORDER BY store_fname")) {
+                        while (!stopped && rs.next()) {
+                            var name = StoreFname.parse(rs.getString(1));
+                            if (name.isEmpty()) continue;
+                            try (InputStream in = Files.newInputStream(
+                                    instance.filestore().resolve(name.get().relative()), LinkOption.NOFOLLOW_LINKS)) {
+                                while (!stopped && in.read(buf) >= 0) {
+                                    // discard: the point is the page cache
+                                }
+                            } catch (IOException missing) {
+                                // reported by the real capture
+                            }
+                        }
+                    }
+                }
+                c.rollback();
+            } catch (SQLException | RuntimeException e) {
+                // best effort
+            }
         }
     }
 
