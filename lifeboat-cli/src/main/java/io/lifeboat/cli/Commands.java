@@ -15,5 +15,13 @@ final class Commands {
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new CheckCommand());
         cli.addSubcommand(new RepairCommand());
+        cli.addSubcommand(new RepoCommand());
+        cli.addSubcommand(new SnapshotsCommand());
+        cli.addSubcommand(new ExportCommand());
+        cli.addSubcommand(new ImportCommand());
+        cli.addSubcommand(new ForgetCommand());
+        cli.addSubcommand(new PruneCommand());
+        cli.addSubcommand(new VerifyCommand());
+        cli.addSubcommand(new StatsCommand());
     }
 }

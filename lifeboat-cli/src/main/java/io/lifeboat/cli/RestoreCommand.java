@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Restore an Odoo backup (zip from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory",
             "format; plain SQL). Everything is restored aside and verified before it takes the target's name;",
-            "with --replace the current database and filestore are kept as a rollback point."
+            "with --replace the current database and filestore are kept as a rollback point.",
+            "With --repo, BACKUP is a snapshot id (or a unique prefix of at least 4 digits, or latest) of that",
+            "repository; restoring needs its secret key."
         })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -31,8 +33,14 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     OutputOptions out;
 
-    @Parameters(index = "0", paramLabel = "BACKUP", description = "Backup file or dump directory.")
-    Path backup;
+    @Mixin
+    RepositoryOptions repository;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "BACKUP",
+            description = "Backup file or dump directory; with --repo, a snapshot id or latest.")
+    String backup;
 
     @Option(
             names = {"-d", "--database"},
@@ -83,7 +91,12 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (RestoreSource source = DumpRestoreSource.open(backup)) {
+        boolean fromRepo =
+                repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
+        try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
+                RestoreSource source = fromRepo
+                        ? repo.repo().openSnapshot(SnapshotsCommand.resolve(repo.repo(), backup))
+                        : DumpRestoreSource.open(Path.of(backup))) {
             String target = database != null
                     ? database
                     : source.manifest()

@@ -1,0 +1,200 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.repository.ForgetResult;
+import io.lifeboat.repository.PruneOptions;
+import io.lifeboat.repository.PruneResult;
+import io.lifeboat.repository.RetentionPolicy;
+import io.lifeboat.repository.SnapshotInfo;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lifeboat forget}: applies a retention policy to the snapshot records. */
+@Command(
+        name = "forget",
+        description = {
+            "Remove snapshots that no retention rule keeps. Rules apply per instance and database, newest first;",
+            "a snapshot is kept when any rule keeps it. Without rules the default applies: --keep-daily 14",
+            "--keep-weekly 8 --keep-monthly 12 (at least 14 snapshots once there are 14 days of daily backups),",
+            "and the newest snapshot is always kept. Only records are removed: run prune (or pass --prune) to",
+            "free the space. Works with a writer key (except --prune)."
+        })
+final class ForgetCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([yYmwdh])");
+
+    @Mixin
+    RepositoryOptions repository;
+
+    @Mixin
+    OutputOptions out;
+
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.")
+    int keepLast;
+
+    @Option(
+            names = "--keep-hourly",
+            paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N hours.")
+    int keepHourly;
+
+    @Option(
+            names = "--keep-daily",
+            paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N days.")
+    int keepDaily;
+
+    @Option(
+            names = "--keep-weekly",
+            paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N ISO weeks.")
+    int keepWeekly;
+
+    @Option(
+            names = "--keep-monthly",
+            paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N months.")
+    int keepMonthly;
+
+    @Option(
+            names = "--keep-yearly",
+            paramLabel = "N",
+            description = "Keep the newest snapshot of each of the last N years.")
+    int keepYearly;
+
+    @Option(
+            names = "--keep-within",
+            paramLabel = "DURATION",
+            description = "Keep every snapshot younger than DURATION before the newest, e.g. 7d, 2w, 1y6m, 36h"
+                    + " (y = 365 days, m = 30 days) or ISO-8601 (P10D).")
+    String keepWithin;
+
+    @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep every snapshot with this tag (repeatable).")
+    List<String> keepTags = new ArrayList<>();
+
+    @Option(
+            names = {"-n", "--dry-run"},
+            description = "Only show what would be removed.")
+    boolean dryRun;
+
+    @Option(names = "--prune", description = "Then delete the data no snapshot uses any more (needs the secret key).")
+    boolean prune;
+
+    @Override
+    public Integer call() throws Exception {
+        for (int n : new int[] {keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly}) {
+            if (n < 0) throw new LifeboatException(Kind.USAGE, "keep counts must not be negative", "Give 0 or more.");
+        }
+        RetentionPolicy policy = new RetentionPolicy(
+                keepLast,
+                keepHourly,
+                keepDaily,
+                keepWeekly,
+                keepMonthly,
+                keepYearly,
+                keepWithin == null ? null : parseDuration(keepWithin),
+                Set.copyOf(keepTags));
+        try (RepositoryOptions.Opened repo = repository.open(prune && !dryRun);
+                TerminalProgress progress = out.progress()) {
+            ForgetResult result = repo.repo().forget(policy, dryRun);
+            PruneResult pruned = prune && !dryRun ? repo.repo().prune(PruneOptions.DEFAULT, progress) : null;
+            if (out.json()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("applied", result.applied());
+                m.put("policy", policy.isEmpty() ? RetentionPolicy.DEFAULT : policy);
+                m.put("kept", decisions(result, true));
+                m.put("removed", decisions(result, false));
+                m.put("prune", pruned);
+                RepoJson.print(System.out, m);
+            } else if (out.human()) {
+                print(System.out, result, policy.isEmpty());
+                if (pruned != null) PruneCommand.print(System.out, pruned);
+                else if (prune) System.out.println("prune skipped in a dry run");
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static List<Map<String, Object>> decisions(ForgetResult r, boolean keep) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ForgetResult.Decision d : r.decisions()) {
+            if (d.keep() != keep) continue;
+            Map<String, Object> m = SnapshotsCommand.json(d.snapshot());
+            m.remove("summary");
+            m.put("reasons", d.reasons());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static void print(PrintStream o, ForgetResult r, boolean defaultPolicy) {
+        if (defaultPolicy) o.println("policy: default (keep-daily 14, keep-weekly 8, keep-monthly 12, and the newest)");
+        String group = null;
+        for (ForgetResult.Decision d : r.decisions()) {
+            SnapshotInfo s = d.snapshot();
+            String g = s.instance() + "/" + s.database();
+            if (!g.equals(group)) {
+                group = g;
+                o.printf("%s:%n", g);
+            }
+            o.printf(
+                    "  %-6s  %s  %s  %-11s  %s%n",
+                    d.keep() ? "keep" : r.applied() ? "forgot" : "forget",
+                    s.shortId(),
+                    SnapshotsCommand.time(s),
+                    s.kind().label(),
+                    String.join(", ", d.reasons()));
+        }
+        int removed = r.removed().size();
+        o.printf(
+                "%d kept, %d %s%n",
+                r.kept().size(), removed, r.applied() ? "forgotten" : "would be forgotten (dry run)");
+    }
+
+    /** {@code 7d}, {@code 1y6m}, {@code 36h}, or ISO-8601 such as {@code P10D}. */
+    static Duration parseDuration(String s) {
+        String t = s.strip();
+        if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+            try {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw badDuration(s);
+            }
+        }
+        Matcher m = DURATION.matcher(t);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(
+                    switch (m.group(2)) {
+                        case "y", "Y" -> Duration.ofDays(365 * n);
+                        case "m" -> Duration.ofDays(30 * n);
+                        case "w" -> Duration.ofDays(7 * n);
+                        case "d" -> Duration.ofDays(n);
+                        default -> Duration.ofHours(n);
+                    });
+            end = m.end();
+        }
+        if (end == 0 || end != t.length()) throw badDuration(s);
+        return d;
+    }
+
+    private static LifeboatException badDuration(String s) {
+        return new LifeboatException(
+                Kind.USAGE, "invalid duration: " + s, "Use e.g. 7d, 2w, 1y6m, 36h or ISO-8601 such as P10D.");
+    }
+}

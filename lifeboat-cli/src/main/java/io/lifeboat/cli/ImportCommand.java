@@ -1,0 +1,88 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.repository.Import;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lifeboat import}: existing backups into a repository, one snapshot each. */
+@Command(
+        name = "import",
+        description = {
+            "Store existing backups in a repository, deduplicated: Odoo zips (from Odoo, Odoo.sh, click-odoo or",
+            "Lifeboat), pg_dump custom-format files and plain SQL dumps. Each becomes a snapshot of kind import,",
+            "dated by the file's modification time unless --time is given. Filestore files whose content does not",
+            "match their name are left out and reported (exit code 3). Works with a writer key."
+        })
+final class ImportCommand implements Callable<Integer> {
+
+    @Mixin
+    RepositoryOptions repository;
+
+    @Mixin
+    OutputOptions out;
+
+    @Mixin
+    SnapshotMetaOptions snapshotMeta;
+
+    @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "Backup files to import.")
+    List<Path> archives;
+
+    @Option(
+            names = {"-d", "--database"},
+            description = "Database name to record (default: db_name from the manifest, else the file name).")
+    String database;
+
+    @Option(
+            names = "--time",
+            paramLabel = "INSTANT",
+            description = "Snapshot time, e.g. 2025-01-31T02:00:00Z (default: the file's modification time).")
+    Instant time;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Import.Result> results = new ArrayList<>();
+        boolean warnings = false;
+        try (RepositoryOptions.Opened repo = repository.open(false);
+                TerminalProgress progress = out.progress()) {
+            for (Path archive : archives) {
+                Import.Result r = Import.run(
+                        repo.repo(),
+                        archive,
+                        new Import.Options(snapshotMeta.instance(), database, snapshotMeta.tags(), time),
+                        progress);
+                results.add(r);
+                warnings |= !r.warnings().isEmpty();
+                if (out.human()) {
+                    var s = r.stats();
+                    System.err.printf(
+                            "imported %s as snapshot %s (%s, %s)%n",
+                            archive, r.snapshotId().substring(0, 8), r.database(), r.time());
+                    System.err.printf(
+                            "  dump           %s (%s)%n",
+                            Units.bytes(r.dumpBytes()), r.dumpFormat().name().toLowerCase(java.util.Locale.ROOT));
+                    System.err.printf(
+                            "  filestore      %d files, %s%s%n",
+                            r.files(),
+                            Units.bytes(r.fileBytes()),
+                            r.skippedFiles() > 0
+                                    ? ", " + r.skippedFiles() + " left out (content does not match name)"
+                                    : "");
+                    System.err.printf(
+                            "  new data       %s of %s, %s written%n",
+                            Units.bytes(s.bytesNew()),
+                            Units.bytes(r.dumpBytes() + r.fileBytes()),
+                            Units.bytes(s.storedBytes()));
+                }
+            }
+        }
+        if (out.json()) RepoJson.print(System.out, results);
+        return warnings ? ExitCode.WARNINGS : ExitCode.OK;
+    }
+}

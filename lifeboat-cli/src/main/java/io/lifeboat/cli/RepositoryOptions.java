@@ -1,0 +1,171 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.repository.KeyFiles;
+import io.lifeboat.repository.Keys;
+import io.lifeboat.repository.Repository;
+import io.lifeboat.repository.SecretKey;
+import io.lifeboat.repository.WriterKey;
+import io.lifeboat.storage.Backend;
+import io.lifeboat.storage.Backends;
+import io.lifeboat.storage.Redaction;
+import io.lifeboat.storage.RetryPolicy;
+import io.lifeboat.storage.RetryingBackend;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Option;
+
+/**
+ * Options that say which repository to work on and with which key: {@code --repo} (or {@code
+ * $LIFEBOAT_REPO}), storage options, {@code --key} (secret key, full access; or {@code $LIFEBOAT_KEY})
+ * or {@code --writer-key} (write-only; or {@code $LIFEBOAT_WRITER_KEY}). A protected secret key's
+ * passphrase comes from {@code $LIFEBOAT_KEY_PASSPHRASE}.
+ */
+public final class RepositoryOptions {
+    static final String REPO_ENV = "LIFEBOAT_REPO";
+    static final String KEY_ENV = "LIFEBOAT_KEY";
+    static final String WRITER_KEY_ENV = "LIFEBOAT_WRITER_KEY";
+    static final String PASSPHRASE_ENV = "LIFEBOAT_KEY_PASSPHRASE";
+
+    /** Where environment variables come from (replaced in tests). */
+    static UnaryOperator<String> environment = System::getenv;
+
+    @Option(
+            names = {"-r", "--repo"},
+            paramLabel = "LOCATION",
+            description = "Repository: a path, s3:https://host/bucket/prefix, s3:bucket/prefix or sftp://user@host/path"
+                    + " (default: $" + REPO_ENV + ").")
+    String location;
+
+    @Option(
+            names = {"--repo-option", "--option"},
+            paramLabel = "KEY=VALUE",
+            description = "Storage option, e.g. s3.region=eu-west-1 or sftp.known-hosts=FILE (repeatable).")
+    Map<String, String> storageOptions = new LinkedHashMap<>();
+
+    @Option(
+            names = "--key",
+            paramLabel = "FILE",
+            description =
+                    "Secret key file: full access (default: $" + KEY_ENV + "; passphrase in $" + PASSPHRASE_ENV + ").")
+    Path key;
+
+    @Option(
+            names = "--writer-key",
+            paramLabel = "FILE",
+            description = "Writer key file: write-only access, for backup machines (default: $" + WRITER_KEY_ENV + ").")
+    Path writerKey;
+
+    static String env(String name) {
+        String v = environment.apply(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** Whether a repository was named, by option or environment. */
+    public boolean given() {
+        return location() != null;
+    }
+
+    /** Whether {@code --repo} itself was given (not only the environment variable). */
+    boolean givenOnCommandLine() {
+        return location != null;
+    }
+
+    String location() {
+        return location != null ? location : env(REPO_ENV);
+    }
+
+    /** The location without secrets, for messages. */
+    public String displayLocation() {
+        return Redaction.redact(location());
+    }
+
+    Path keyFile() {
+        return key != null ? key : pathEnv(KEY_ENV);
+    }
+
+    Path writerKeyFile() {
+        return writerKey != null ? writerKey : pathEnv(WRITER_KEY_ENV);
+    }
+
+    private static Path pathEnv(String name) {
+        String v = env(name);
+        return v == null ? null : Path.of(v);
+    }
+
+    static char[] passphrase() {
+        String p = env(PASSPHRASE_ENV);
+        return p == null ? null : p.toCharArray();
+    }
+
+    /** The backend, wrapped to retry transient failures. The caller closes it. */
+    public Backend backend() throws IOException {
+        String loc = location();
+        if (loc == null) {
+            throw new LifeboatException(
+                    Kind.USAGE, "no repository given", "Name it with --repo LOCATION or set " + REPO_ENV + ".");
+        }
+        try {
+            return new RetryingBackend(Backends.open(loc, storageOptions), RetryPolicy.defaults());
+        } catch (IllegalArgumentException e) {
+            throw new LifeboatException(
+                    Kind.USAGE, Redaction.redact(e.getMessage()), "Check --repo and --repo-option.", e);
+        }
+    }
+
+    /**
+     * Opens the repository. {@code needSecret}: the operation reads sealed data (restore, verify,
+     * prune, export), so a secret key is required; otherwise a writer key suffices.
+     */
+    public Opened open(boolean needSecret) throws IOException {
+        Path secretFile = keyFile();
+        Path writerFile = writerKeyFile();
+        if (needSecret && secretFile == null) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "this command needs the repository's secret key",
+                    writerFile != null
+                            ? "A writer key can only write snapshots; give the secret key with --key FILE or " + KEY_ENV
+                                    + "."
+                            : "Give the secret key with --key FILE or " + KEY_ENV + ".");
+        }
+        if (secretFile == null && writerFile == null) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "no key given for repository " + displayLocation(),
+                    "Give the secret key with --key FILE, or the writer key with --writer-key FILE.");
+        }
+        SecretKey secret = secretFile == null ? null : KeyFiles.readSecretKey(secretFile, passphrase());
+        WriterKey writer = writerFile == null ? null : KeyFiles.readWriterKey(writerFile);
+        Keys keys =
+                secret == null ? Keys.writer(writer) : writer == null ? Keys.secret(secret) : Keys.both(writer, secret);
+        Backend backend = backend();
+        try {
+            return new Opened(backend, Repository.open(backend, keys));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(backend);
+            throw e;
+        }
+    }
+
+    static void closeQuietly(Backend backend) {
+        try {
+            backend.close();
+        } catch (IOException | RuntimeException e) {
+            // nothing more to release
+        }
+    }
+
+    /** An open repository and the backend it lives in; closing closes both. */
+    public record Opened(Backend backend, Repository repo) implements AutoCloseable {
+        @Override
+        public void close() {
+            repo.close();
+            closeQuietly(backend);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.repository.Repository;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How a new repository snapshot is labelled: {@code --instance}, {@code --tag}. */
+public final class SnapshotMetaOptions {
+
+    @Option(
+            names = "--instance",
+            paramLabel = "NAME",
+            description = "Instance name recorded in the snapshot; retention groups by instance and database"
+                    + " (default: this machine's name).")
+    String instance;
+
+    @Option(
+            names = "--tag",
+            paramLabel = "TAG",
+            description = "Tag the snapshot (repeatable); forget --keep-tag keeps tagged snapshots.")
+    List<String> tags = new ArrayList<>();
+
+    String instance() {
+        return instance != null ? instance : Repository.Options.defaults().host();
+    }
+
+    List<String> tags() {
+        return List.copyOf(tags);
+    }
+}

@@ -1,0 +1,111 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.repository.SnapshotInfo;
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lifeboat snapshots}: lists a repository's snapshots, oldest first. */
+@Command(
+        name = "snapshots",
+        description = {
+            "List the snapshots of a repository, oldest first. Works with a writer key.",
+            "NEW is what each snapshot added to the repository (before compression)."
+        })
+final class SnapshotsCommand implements Callable<Integer> {
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    @Mixin
+    RepositoryOptions repository;
+
+    @Mixin
+    OutputOptions out;
+
+    @Option(names = "--instance", description = "Only snapshots of this instance.")
+    String instance;
+
+    @Option(
+            names = {"-d", "--database"},
+            description = "Only snapshots of this database.")
+    String database;
+
+    @Option(names = "--tag", description = "Only snapshots with this tag (repeatable: any of them).")
+    List<String> tags = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        try (RepositoryOptions.Opened o = repository.open(false)) {
+            List<SnapshotInfo> list = o.repo().snapshots().stream()
+                    .filter(s -> instance == null || instance.equals(s.instance()))
+                    .filter(s -> database == null || database.equals(s.database()))
+                    .filter(s -> tags.isEmpty() || s.tags().stream().anyMatch(tags::contains))
+                    .toList();
+            if (out.json())
+                RepoJson.print(
+                        System.out, list.stream().map(SnapshotsCommand::json).toList());
+            else if (out.human()) print(System.out, list);
+            return ExitCode.OK;
+        }
+    }
+
+    /** A snapshot id as given, or for {@code latest} the id of the newest snapshot. */
+    static String resolve(io.lifeboat.repository.Repository repo, String ref) throws java.io.IOException {
+        if (!"latest".equals(ref)) return ref;
+        List<SnapshotInfo> all = repo.snapshots();
+        if (all.isEmpty()) {
+            throw new io.lifeboat.LifeboatException(
+                    io.lifeboat.LifeboatException.Kind.USAGE,
+                    "the repository has no snapshots",
+                    "Take one with lifeboat backup --repo.");
+        }
+        return all.get(all.size() - 1).id();
+    }
+
+    /** A snapshot as shown in JSON (the tree's blob ids left out). */
+    static Map<String, Object> json(SnapshotInfo s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("shortId", s.shortId());
+        m.put("time", s.time().toString());
+        m.put("instance", s.instance());
+        m.put("database", s.database());
+        m.put("host", s.host());
+        m.put("kind", s.kind().label());
+        m.put("tags", s.tags());
+        m.put("odooVersion", s.odooVersion());
+        m.put("postgresVersion", s.postgresVersion());
+        m.put("warnings", s.warnings());
+        m.put("summary", s.summary());
+        return m;
+    }
+
+    static String time(SnapshotInfo s) {
+        return TIME.format(s.time().atZone(ZoneId.systemDefault()));
+    }
+
+    static void print(PrintStream o, List<SnapshotInfo> list) {
+        String fmt = "%-8s  %-19s  %-14s  %-16s  %-11s  %9s  %9s  %s%n";
+        o.printf(fmt, "ID", "TIME", "INSTANCE", "DATABASE", "KIND", "SIZE", "NEW", "TAGS");
+        for (SnapshotInfo s : list) {
+            o.printf(
+                    fmt,
+                    s.shortId(),
+                    time(s),
+                    s.instance(),
+                    s.database(),
+                    s.kind().label(),
+                    Units.bytes(s.summary().totalBytes()),
+                    Units.bytes(s.summary().bytesNew()),
+                    String.join(",", s.tags()));
+        }
+        o.printf("%d snapshot%s%n", list.size(), list.size() == 1 ? "" : "s");
+    }
+}
