@@ -14,19 +14,13 @@ import io.lifeboat.repair.PlannedFile;
 import io.lifeboat.repair.RepairOptions;
 import io.lifeboat.repair.RepairPlan;
 import io.lifeboat.repair.RepairResult;
-import io.lifeboat.repository.KeyFiles;
-import io.lifeboat.repository.Keys;
-import io.lifeboat.repository.Repository;
-import io.lifeboat.storage.Backends;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,21 +31,21 @@ import picocli.CommandLine.Option;
         name = "repair",
         description = {
             "Restore the filestore files an Odoo database references but lacks, from an Odoo zip, a directory",
-            "(a filestore, an extracted backup, a data_dir) or any snapshot of a Lifeboat repository.",
+            "(a filestore, an extracted backup, a data_dir) or any snapshot of a Lifeboat repository (--repo, --key).",
             "Without --apply it only prints the plan. With --apply it writes only missing files: never",
             "overwrites, verifies each SHA-1 before placing, works in re-checked batches, then checks again.",
             "Orphans can be moved to a quarantine (--quarantine-orphans) and back (--unquarantine); nothing is",
             "ever deleted. Exit codes: 0 clean, 4 problems remain (or, without --apply, were found), 1 error."
         })
 final class RepairCommand implements Callable<Integer> {
-    /** Environment variable holding the passphrase of a protected key file. */
-    static final String PASSPHRASE_ENV = "LIFEBOAT_PASSPHRASE";
-
     @Mixin
     InstanceOptions instance;
 
     @Mixin
     OutputOptions out;
+
+    @Mixin
+    RepositoryOptions repository;
 
     @Option(
             names = {"-d", "--database"},
@@ -63,24 +57,6 @@ final class RepairCommand implements Callable<Integer> {
             paramLabel = "PATH",
             description = "A source of content: an Odoo .zip or a directory. Repeatable; searched in order.")
     List<Path> from = new ArrayList<>();
-
-    @Option(
-            names = "--repo",
-            paramLabel = "LOCATION",
-            description = "A Lifeboat repository (path, s3:…, sftp://…) whose snapshots are searched by content.")
-    String repo;
-
-    @Option(
-            names = "--repo-option",
-            paramLabel = "KEY=VALUE",
-            description = "A storage option for --repo (repeatable).")
-    Map<String, String> repoOptions = new LinkedHashMap<>();
-
-    @Option(
-            names = "--key",
-            paramLabel = "FILE",
-            description = "Secret key file of --repo (passphrase, if any, in $" + PASSPHRASE_ENV + ").")
-    Path key;
 
     @Option(names = "--apply", description = "Write the missing files (and move orphans with --quarantine-orphans).")
     boolean apply;
@@ -134,13 +110,13 @@ final class RepairCommand implements Callable<Integer> {
         var target = instance.resolve(database);
         PrintStream human = out.human() ? System.out : null;
         List<ContentProvider> sources = new ArrayList<>();
-        Repository repository = null;
+        RepositoryOptions.Opened opened = null;
         try (TerminalProgress progress = out.progress()) {
             // 1. Open the sources first: a bad path should fail before the instance is read.
             for (Path p : from) sources.add(source(p));
-            if (repo != null) {
-                repository = openRepository();
-                sources.add(ContentProvider.repository(repository));
+            if (repository.given()) {
+                opened = repository.open(true);
+                sources.add(ContentProvider.repository(opened.repo()));
             }
             // 2. Find what is missing, then where its content is.
             CheckReport before = FilestoreChecker.check(
@@ -176,7 +152,7 @@ final class RepairCommand implements Callable<Integer> {
             return after.clean() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
         } finally {
             for (ContentProvider s : sources) s.close();
-            if (repository != null) repository.close();
+            if (opened != null) opened.close();
         }
     }
 
@@ -220,22 +196,6 @@ final class RepairCommand implements Callable<Integer> {
                 Kind.USAGE,
                 "repair source " + p + " is neither a zip nor a directory",
                 "Give an Odoo backup .zip or a directory holding filestore files.");
-    }
-
-    private Repository openRepository() throws IOException {
-        if (key == null) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "--repo needs --key",
-                    "Give the repository's secret key file: reading snapshots needs it.");
-        }
-        String pass = System.getenv(PASSPHRASE_ENV);
-        Keys keys = Keys.secret(KeyFiles.readSecretKey(key, pass == null ? null : pass.toCharArray()));
-        try {
-            return Repository.open(Backends.open(repo, repoOptions), keys);
-        } catch (IllegalArgumentException e) {
-            throw new LifeboatException(Kind.USAGE, e.getMessage(), "Check --repo and --repo-option.");
-        }
     }
 
     private static void printPlan(PrintStream o, CheckReport before, RepairPlan plan, List<Finding> orphans) {

@@ -122,6 +122,48 @@ class RepairCommandTest {
     }
 
     @Test
+    void repairsFromAnySnapshotOfARepository() throws Exception {
+        Path repo = tmp.resolve("repo");
+        Path key = tmp.resolve("secret.key");
+        assertThat(Main.run(
+                        "repo",
+                        "init",
+                        "--repo",
+                        repo.toString(),
+                        "--key",
+                        key.toString(),
+                        "--writer-key",
+                        tmp.resolve("writer.key").toString()))
+                .isEqualTo(ExitCode.OK);
+        assertThat(Main.run(
+                        "backup",
+                        "--repo",
+                        repo.toString(),
+                        "--key",
+                        key.toString(),
+                        "--db-host",
+                        db.cluster().host(),
+                        "--db-port",
+                        Integer.toString(db.cluster().port()),
+                        "--db-user",
+                        db.owner(),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "-d",
+                        db.name(),
+                        "--no-progress",
+                        "--quiet"))
+                .isEqualTo(ExitCode.OK);
+        String lost = CheckCommandTest.loseOneFile(db, filestore());
+
+        CheckCommandTest.Run r = repair("--repo", repo.toString(), "--key", key.toString(), "--apply");
+
+        assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        assertThat(r.stdout()).contains("repository ").contains("restored 1 files");
+        assertThat(filestore().resolve(lost)).hasSameBinaryContentAs(backup.resolve(lost));
+    }
+
+    @Test
     void aSourceThatDoesNotExistIsAUsageError() {
         CheckCommandTest.Run r = repair("--from", tmp.resolve("nope").toString());
 
