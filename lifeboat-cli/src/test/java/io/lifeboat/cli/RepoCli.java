@@ -33,7 +33,7 @@ final class RepoCli {
     private RepoCli() {}
 
     /** What a run printed and returned. */
-    record Run(int exit, String out, String err) {
+    record Run(int exit, String out, String err, byte[] outBytes) {
         JsonNode json() {
             try {
                 return JSON.readTree(out);
@@ -59,7 +59,8 @@ final class RepoCli {
         System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
             int exit = Main.run(args.toArray(String[]::new));
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+            return new Run(
+                    exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), o.toByteArray());
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -167,6 +168,40 @@ final class RepoCli {
             }
         }
         return out;
+    }
+
+    /** Pack objects ({@code data/xx/<64 hex>}) in a repository on local disk. */
+    static List<Path> packs(Path repo) throws IOException {
+        return objects(repo.resolve("data"));
+    }
+
+    /** Objects named by 64 hex digits under {@code dir} (temporary files of writers excluded). */
+    static List<Path> objects(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
+     * Starts {@code lifeboat args…} in a separate JVM with this test's class path, its output going to
+     * {@code log} (standard output) and {@code log}.err.
+     */
+    static Process spawn(List<String> args, Path log) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd)
+                .redirectOutput(log.toFile())
+                .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
+                .start();
     }
 
     /** Whether the cluster has a database of that name. */

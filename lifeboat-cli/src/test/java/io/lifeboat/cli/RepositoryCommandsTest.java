@@ -1,0 +1,219 @@
+package io.lifeboat.cli;
+
+import static io.lifeboat.cli.RepoCli.args;
+import static io.lifeboat.cli.RepoCli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.repository.Repository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Retention, prune, stats, locks and key commands on a history of imported backups. */
+class RepositoryCommandsTest {
+    @TempDir
+    Path tmp;
+
+    Path repo;
+    List<String> withKey;
+    List<String> withWriter;
+    final List<String> ids = new ArrayList<>();
+    final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    @BeforeEach
+    void history() {
+        repo = tmp.resolve("repo");
+        Path key = tmp.resolve("h.key");
+        Path writer = tmp.resolve("h.writer-key");
+        run("repo", "init", "--repo", repo.toString(), "--key", key.toString(), "--writer-key", writer.toString())
+                .expect(ExitCode.OK);
+        withKey = List.of("--repo", repo.toString(), "--key", key.toString());
+        withWriter = List.of("--repo", repo.toString(), "--writer-key", writer.toString());
+        String zip = RepoCli.fixtures().resolve("odoo16_base_only.zip").toString();
+        // five nightly backups, oldest first; the oldest is tagged
+        for (int day = 4; day >= 0; day--) {
+            List<String> cmd = new ArrayList<>(List.of(
+                    "import",
+                    zip,
+                    "--json",
+                    "--instance",
+                    "prod",
+                    "--time",
+                    now.minus(Duration.ofDays(day)).toString()));
+            if (day == 4) cmd.addAll(List.of("--tag", "before-upgrade"));
+            ids.add(run(args(cmd, withWriter))
+                    .expect(ExitCode.OK)
+                    .json()
+                    .get(0)
+                    .path("snapshotId")
+                    .asText());
+        }
+    }
+
+    private List<String> snapshotIds(String... filters) {
+        return run(args(List.of("snapshots", "--json"), List.of(filters), withWriter))
+                .expect(ExitCode.OK)
+                .json()
+                .findValuesAsText("id");
+    }
+
+    @Test
+    void snapshotsListAndFilter() {
+        assertThat(snapshotIds()).containsExactlyElementsOf(ids);
+        assertThat(snapshotIds("--tag", "before-upgrade")).containsExactly(ids.get(0));
+        assertThat(snapshotIds("--database", "fx16", "--instance", "prod")).hasSize(5);
+        assertThat(snapshotIds("--instance", "staging")).isEmpty();
+        var table = run(args(List.of("snapshots"), withWriter)).expect(ExitCode.OK);
+        assertThat(table.out())
+                .contains("ID  ")
+                .contains(ids.get(4).substring(0, 8))
+                .contains("fx16")
+                .contains("before-upgrade")
+                .contains("5 snapshots");
+    }
+
+    @Test
+    void forgetShowsAPlanThenAppliesItWithAWriterKey() {
+        JsonNode plan = run(args(
+                        List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade", "--dry-run", "--json"),
+                        withWriter))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(plan.path("applied").asBoolean()).isFalse();
+        assertThat(plan.path("removed").findValuesAsText("id")).containsExactlyInAnyOrder(ids.get(1), ids.get(2));
+        assertThat(plan.path("kept").findValuesAsText("id"))
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(3), ids.get(4));
+        assertThat(snapshotIds()).hasSize(5);
+
+        var applied = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withWriter))
+                .expect(ExitCode.OK);
+        assertThat(applied.out())
+                .contains("prod/fx16:")
+                .contains("tag before-upgrade")
+                .contains("3 kept, 2 forgotten");
+        assertThat(snapshotIds()).containsExactly(ids.get(0), ids.get(3), ids.get(4));
+
+        var defaults = run(args(List.of("forget", "--dry-run"), withWriter)).expect(ExitCode.OK);
+        assertThat(defaults.out()).contains("policy: default (keep-daily 14, keep-weekly 8, keep-monthly 12");
+        JsonNode within = run(args(List.of("forget", "--keep-within", "1d12h", "--dry-run", "--json"), withWriter))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(within.at("/policy/keepWithin").asText()).isEqualTo("PT36H");
+        assertThat(within.path("kept").findValuesAsText("id")).containsExactlyInAnyOrder(ids.get(3), ids.get(4));
+
+        var bad = run(args(List.of("forget", "--keep-within", "3 fortnights"), withWriter));
+        assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("invalid duration: 3 fortnights");
+        var pruneWithWriter = run(args(List.of("forget", "--keep-last", "1", "--prune"), withWriter));
+        assertThat(pruneWithWriter.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(snapshotIds()).hasSize(3);
+    }
+
+    @Test
+    void statsShowDeduplicationAndPruneFreesWhatForgetReleased() throws Exception {
+        JsonNode stats = run(args(List.of("stats", "--json"), withWriter))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(stats.path("snapshots").asInt()).isEqualTo(5);
+        assertThat(stats.path("dedupRatio").asDouble()).isGreaterThan(4.5);
+        assertThat(run(args(List.of("stats"), withWriter)).expect(ExitCode.OK).out())
+                .contains("deduplication")
+                .contains("snapshots          5");
+
+        // an older, different backup in the same group, then forgotten: its data is what prune frees
+        String other = run(args(
+                        List.of(
+                                "import",
+                                RepoCli.fixtures()
+                                        .resolve("odoo17_base_mail_attachments.zip")
+                                        .toString(),
+                                "--instance",
+                                "prod",
+                                "-d",
+                                "fx16",
+                                "--time",
+                                now.minus(Duration.ofDays(10)).toString(),
+                                "--json"),
+                        withWriter))
+                .expect(ExitCode.OK)
+                .json()
+                .get(0)
+                .path("snapshotId")
+                .asText();
+        long before = run(args(List.of("stats", "--json"), withWriter))
+                .json()
+                .path("packBytes")
+                .asLong();
+        JsonNode forgotten = run(args(List.of("forget", "--keep-last", "1", "--prune", "--json"), withKey))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(forgotten.path("removed").findValuesAsText("id")).contains(other, ids.get(0));
+        assertThat(forgotten.path("kept").findValuesAsText("id")).containsExactly(ids.get(4));
+        assertThat(forgotten.at("/prune/packsDeleted").asInt()).isPositive();
+        JsonNode dry = run(args(List.of("prune", "--dry-run", "--json"), withKey))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(dry.path("packsDeleted").asInt()).isZero();
+        long after = run(args(List.of("stats", "--json"), withWriter))
+                .json()
+                .path("packBytes")
+                .asLong();
+        assertThat(after).isLessThan(before);
+        run(args(List.of("verify", "--read-data"), withKey)).expect(ExitCode.OK);
+    }
+
+    @Test
+    void pruneRefusesWhileAnotherProcessHoldsALockAndStaleLocksAreRemoved() throws Exception {
+        Path locks = Files.createDirectories(repo.resolve("locks"));
+        // a live backup elsewhere
+        Files.writeString(
+                locks.resolve("0123456789abcdef0123456789abcdef"),
+                "{\"host\":\"backup-7\",\"pid\":4242,\"exclusive\":false,\"operation\":\"backup\",\"created\":\"" + now
+                        + "\",\"refreshed\":\"" + now + "\"}");
+        var refused = run(args(List.of("prune"), withKey));
+        assertThat(refused.exit()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(refused.err()).contains("repository is locked by backup on backup-7 (pid 4242");
+        // a backup on this machine that died long ago, and one elsewhere not refreshed for an hour
+        long dead = new ProcessBuilder("true").start().pid();
+        Files.writeString(
+                locks.resolve("fedcba9876543210fedcba9876543210"),
+                "{\"host\":\"" + Repository.Options.defaults().host() + "\",\"pid\":" + dead
+                        + ",\"exclusive\":false,\"operation\":\"backup\",\"created\":\"" + now
+                        + "\",\"refreshed\":\"" + now + "\"}");
+        Instant old = now.minus(Duration.ofHours(1));
+        Files.writeString(
+                locks.resolve("00000000000000000000000000000001"),
+                "{\"host\":\"backup-8\",\"pid\":1,\"exclusive\":true,\"operation\":\"prune\",\"created\":\"" + old
+                        + "\",\"refreshed\":\"" + old + "\"}");
+        var unlock = run(args(List.of("repo", "unlock"), withWriter)).expect(ExitCode.OK);
+        assertThat(unlock.out()).contains("removed 2 stale locks").contains("live: backup on backup-7 (pid 4242)");
+        Files.delete(locks.resolve("0123456789abcdef0123456789abcdef"));
+        run(args(List.of("prune"), withKey)).expect(ExitCode.OK);
+    }
+
+    @Test
+    void aNewWriterKeyCanBeMadeFromTheSecretKey() {
+        Path fresh = tmp.resolve("fresh.writer-key");
+        run(args(List.of("repo", "writer-key", "-o", fresh.toString()), withKey))
+                .expect(ExitCode.OK);
+        run(args(
+                        List.of(
+                                "import",
+                                RepoCli.fixtures()
+                                        .resolve("odoo16_base_only.zip")
+                                        .toString()),
+                        List.of("--repo", repo.toString(), "--writer-key", fresh.toString())))
+                .expect(ExitCode.OK);
+        assertThat(snapshotIds()).hasSize(6);
+        var overwrite = run(args(List.of("repo", "writer-key", "-o", fresh.toString()), withKey));
+        assertThat(overwrite.exit()).isEqualTo(ExitCode.CONFLICT);
+    }
+}
