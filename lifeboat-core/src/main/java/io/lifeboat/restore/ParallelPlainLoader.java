@@ -29,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -43,9 +42,11 @@ import org.postgresql.util.ServerErrorMessage;
  * <ul>
  *   <li>session settings ({@code SET ...;}, {@code set_config(...)}) are applied on every connection
  *       before it runs anything that follows them in the dump;
- *   <li>{@code TABLE DATA} ({@code COPY ... FROM stdin}) blocks go to worker connections, each through
- *       a bounded buffer (about 2 MiB per worker), so memory stays bounded whatever the table size;
- *       the reader waits when every worker is busy;
+ *   <li>{@code TABLE DATA} ({@code COPY ... FROM stdin}) blocks are cut at row boundaries into COPY
+ *       commands of about 4 MiB, which run on the worker connections (several at once for a big
+ *       table: rows may end up in a different physical order than with psql), each through a bounded
+ *       buffer, so memory stays bounded (about 5 MiB per worker) whatever the table size; the reader
+ *       waits when every worker is busy;
  *   <li>{@code SEQUENCE SET} entries run in dump order while table data is still loading;
  *   <li>consecutive {@code INDEX} and {@code CONSTRAINT} entries run in parallel, larger tables first,
  *       never two on one table when one of them locks it exclusively, and not before that table's
@@ -66,13 +67,12 @@ import org.postgresql.util.ServerErrorMessage;
 public final class ParallelPlainLoader {
 
     private static final int CHUNK = 256 * 1024;
-    private static final int CHUNKS_PER_WORKER = 8;
-    private static final int MAX_ENTRY_CHARS = 16 * 1024 * 1024;
-    /** Data of one COPY is sent as several COPY commands of about this size, so a bad row is noticed soon. */
-    private static final long SPLIT_BYTES = 16L * 1024 * 1024;
+    /** COPY data is sent as COPY commands of about this size, so workers share big tables. */
+    private static final long SEGMENT_BYTES = 4L * 1024 * 1024;
 
+    private static final int CHUNKS_PER_WORKER = (int) (SEGMENT_BYTES / CHUNK) + 4;
+    private static final int MAX_ENTRY_CHARS = 16 * 1024 * 1024;
     private static final byte[] END = new byte[0];
-    private static final byte[] SPLIT = new byte[0];
     private static final String HINT = "The dump stopped at the first SQL error; the target was not changed.";
     private static final String REFUSE_HINT =
             "Restore with --jobs 1 to load the dump with psql, or check where this dump came from.";
@@ -142,8 +142,15 @@ public final class ParallelPlainLoader {
         }
     }
 
-    /** A lock a task takes on a table while it runs. */
-    private record TableLock(String table, boolean exclusive) {}
+    private static final int EXCLUSIVE = 0;
+    private static final int SHARED_INDEX = 1;
+    private static final int SHARED_COPY = 2;
+
+    /**
+     * A lock a task takes on a table while it runs: {@link #EXCLUSIVE}, or a shared mode compatible
+     * only with itself.
+     */
+    private record TableLock(String table, int mode) {}
 
     private static final class Task {
         final String label;
@@ -174,7 +181,9 @@ public final class ParallelPlainLoader {
         private final Condition changed = lock.newCondition();
         private final List<Worker> workers = new ArrayList<>();
         private final ArrayDeque<Worker> idle = new ArrayDeque<>();
-        private final Map<String, Integer> tableLocks = new HashMap<>();
+        /** Per locked table: mode and holder count. */
+        private final Map<String, int[]> tableLocks = new HashMap<>();
+
         private final Map<String, Long> tableBytes = new HashMap<>();
         private int running;
         private boolean globalHeld;
@@ -292,7 +301,8 @@ public final class ParallelPlainLoader {
                 case "INDEX", "CONSTRAINT" -> {
                     boolean index = entry.type.equals("INDEX");
                     String table = index ? tableOfIndex(sql) : tableOfAlter(sql);
-                    List<TableLock> locks = table == null ? null : List.of(new TableLock(table, !index));
+                    List<TableLock> locks =
+                            table == null ? null : List.of(new TableLock(table, index ? SHARED_INDEX : EXCLUSIVE));
                     addPending(Cls.INDEX_OR_CONSTRAINT, entry, new Task(label, sql, null, locks, settingsSnapshot));
                 }
                 case "FK CONSTRAINT" -> {
@@ -301,8 +311,8 @@ public final class ParallelPlainLoader {
                     List<TableLock> locks = table == null || referenced == null
                             ? null
                             : table.equals(referenced)
-                                    ? List.of(new TableLock(table, true))
-                                    : List.of(new TableLock(table, true), new TableLock(referenced, true));
+                                    ? List.of(new TableLock(table, EXCLUSIVE))
+                                    : List.of(new TableLock(table, EXCLUSIVE), new TableLock(referenced, EXCLUSIVE));
                     if (pendingCls != Cls.FOREIGN_KEY) {
                         flushPending();
                         awaitIdle();
@@ -354,15 +364,17 @@ public final class ParallelPlainLoader {
             entry.copied = true;
             flushPending();
             String table = qualifiedName(header, "COPY ".length());
-            Task task = new Task(
-                    entry.label(),
-                    null,
-                    header.substring(0, header.length() - 1),
-                    table == null ? null : List.of(new TableLock(table, true)),
-                    settingsSnapshot);
-            dispatch(List.of(task));
-            long bytes = in.copyData(new ChunkSink(task.pipe), entry.label());
-            putChunk(task.pipe, END);
+            String copySql = header.substring(0, header.length() - 1);
+            List<TableLock> locks = table == null ? null : List.of(new TableLock(table, SHARED_COPY));
+            List<String> snapshot = settingsSnapshot;
+            String label = entry.label();
+            ChunkSink sink = new ChunkSink(() -> {
+                Task task = new Task(label, null, copySql, locks, snapshot);
+                dispatch(List.of(task));
+                return task.pipe;
+            });
+            long bytes = in.copyData(sink, label);
+            sink.finish();
             if (table != null) tableBytes.merge(table, bytes, Long::sum);
         }
 
@@ -478,8 +490,8 @@ public final class ParallelPlainLoader {
             if (globalHeld) return false;
             if (t.global) return running == 0;
             for (TableLock l : t.locks) {
-                Integer held = tableLocks.get(l.table());
-                if (held != null && (l.exclusive() || held < 0)) return false;
+                int[] held = tableLocks.get(l.table());
+                if (held != null && (l.mode() == EXCLUSIVE || held[0] != l.mode())) return false;
             }
             return true;
         }
@@ -490,7 +502,7 @@ public final class ParallelPlainLoader {
                 return;
             }
             for (TableLock l : t.locks) {
-                tableLocks.merge(l.table(), l.exclusive() ? -1 : 1, (a, b) -> a + b);
+                tableLocks.computeIfAbsent(l.table(), k -> new int[] {l.mode(), 0})[1]++;
             }
         }
 
@@ -500,11 +512,8 @@ public final class ParallelPlainLoader {
                 return;
             }
             for (TableLock l : t.locks) {
-                if (l.exclusive()) {
-                    tableLocks.remove(l.table());
-                } else {
-                    tableLocks.computeIfPresent(l.table(), (k, v) -> v == 1 ? null : v - 1);
-                }
+                int[] held = tableLocks.get(l.table());
+                if (held != null && --held[1] == 0) tableLocks.remove(l.table());
             }
         }
 
@@ -586,18 +595,25 @@ public final class ParallelPlainLoader {
             if (main != null) closeQuietly(main);
         }
 
-        /** Turns the bytes of COPY data into chunks for a worker's pipe. */
+        /** Where the next COPY command's data goes: dispatches a task and returns its pipe. */
+        private interface PipeSource {
+            BlockingQueue<byte[]> next() throws SQLException;
+        }
+
+        /** Turns the bytes of COPY data into chunks for workers' pipes, one COPY command per segment. */
         private final class ChunkSink {
-            private final BlockingQueue<byte[]> pipe;
+            private final PipeSource source;
+            private BlockingQueue<byte[]> pipe;
             private byte[] chunk = new byte[CHUNK];
             private int len;
             private long sinceSplit;
 
-            ChunkSink(BlockingQueue<byte[]> pipe) {
-                this.pipe = pipe;
+            ChunkSink(PipeSource source) {
+                this.source = source;
             }
 
-            void write(byte[] b, int off, int n) throws InterruptedIOException {
+            void write(byte[] b, int off, int n) throws InterruptedIOException, SQLException {
+                if (pipe == null) pipe = source.next();
                 while (n > 0) {
                     int k = Math.min(n, CHUNK - len);
                     System.arraycopy(b, off, chunk, len, k);
@@ -613,17 +629,24 @@ public final class ParallelPlainLoader {
                 }
             }
 
-            /** Called at the end of a row: past {@link #SPLIT_BYTES}, the worker starts a new COPY command. */
+            /** Called at the end of a row: past {@link #SEGMENT_BYTES}, the next rows go to a new COPY command. */
             void rowEnd() throws InterruptedIOException {
-                if (sinceSplit < SPLIT_BYTES) return;
-                close();
-                putChunk(pipe, SPLIT);
-                sinceSplit = 0;
+                if (sinceSplit >= SEGMENT_BYTES) finishSegment();
             }
 
-            void close() throws InterruptedIOException {
+            /** Ends the data; an empty table still gets its (empty) COPY command. */
+            void finish() throws InterruptedIOException, SQLException {
+                if (pipe == null) pipe = source.next();
+                finishSegment();
+            }
+
+            private void finishSegment() throws InterruptedIOException {
+                if (pipe == null) return;
                 if (len > 0) putChunk(pipe, Arrays.copyOf(chunk, len));
                 len = 0;
+                putChunk(pipe, END);
+                pipe = null;
+                sinceSplit = 0;
             }
         }
 
@@ -701,20 +724,13 @@ public final class ParallelPlainLoader {
                     execute(conn, t.sql.toString());
                     return;
                 }
-                CopyManager copyApi = conn.unwrap(PGConnection.class).getCopyAPI();
-                CopyIn copy = copyApi.copyIn(t.copySql);
+                CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(t.copySql);
                 try {
                     while (true) {
                         byte[] chunk = t.pipe.poll(200, TimeUnit.MILLISECONDS);
                         if (failure != null) throw new InterruptedException();
                         if (chunk == null) continue;
                         if (chunk == END) break;
-                        if (chunk == SPLIT) {
-                            // the server reports a bad row only when the COPY command ends
-                            copy.endCopy();
-                            copy = copyApi.copyIn(t.copySql);
-                            continue;
-                        }
                         copy.writeToCopy(chunk, 0, chunk.length);
                     }
                     copy.endCopy();
@@ -953,7 +969,7 @@ public final class ParallelPlainLoader {
          * Streams COPY data up to (not including) the {@code \.} line into {@code sink}; returns the
          * bytes streamed.
          */
-        long copyData(Run.ChunkSink sink, String label) throws IOException {
+        long copyData(Run.ChunkSink sink, String label) throws IOException, SQLException {
             long total = 0;
             boolean lineStart = true;
             while (true) {
@@ -966,19 +982,17 @@ public final class ParallelPlainLoader {
                         throw new LifeboatException(
                                 Kind.BAD_INPUT, "the dump ends inside the data of " + label, REFUSE_HINT);
                     }
-                    if (isTerminator()) {
-                        sink.close();
-                        return total;
-                    }
+                    if (isTerminator()) return total;
                 }
-                int nl = indexOfLineStartCandidate();
+                int candidate = indexOfLineStartCandidate();
+                int nl = candidate >= 0 ? candidate : lastIndexOf(buf, pos, len, (byte) '\n');
                 int stop = nl < 0 ? len : nl + 1;
                 sink.write(buf, pos, stop - pos);
                 total += stop - pos;
                 pos = stop;
                 lineStart = nl >= 0;
                 if (nl >= 0) {
-                    lineNo++;
+                    if (candidate >= 0) lineNo++;
                     sink.rowEnd();
                 }
                 if (pos == len && !eof) fill();
@@ -1023,6 +1037,11 @@ public final class ParallelPlainLoader {
 
         private static int indexOf(byte[] b, int from, int to, byte v) {
             for (int i = from; i < to; i++) if (b[i] == v) return i;
+            return -1;
+        }
+
+        private static int lastIndexOf(byte[] b, int from, int to, byte v) {
+            for (int i = to - 1; i >= from; i--) if (b[i] == v) return i;
             return -1;
         }
     }
