@@ -3,6 +3,8 @@ package io.lifeboat.repair;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.check.CheckReport;
@@ -79,7 +81,12 @@ public final class FilestoreQuarantine {
      * @param directory the new quarantine directory, or null when there was nothing to move
      * @param kept orphans left in place: referenced again or changed since the check
      */
-    public record Result(Path directory, Path manifest, List<Entry> moved, List<String> kept, long bytes) {}
+    public record Result(
+            @JsonSerialize(using = ToStringSerializer.class) Path directory,
+            @JsonSerialize(using = ToStringSerializer.class) Path manifest,
+            List<Entry> moved,
+            List<String> kept,
+            long bytes) {}
 
     /**
      * What moving back did.
