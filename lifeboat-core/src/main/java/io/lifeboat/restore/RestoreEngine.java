@@ -234,6 +234,15 @@ public final class RestoreEngine {
         DumpFormat format = source.dumpFormat().orElseThrow();
         progress.phase("load database", -1, "bytes");
         var env = target.connection().env(db);
+        if (format == DumpFormat.PLAIN && options.jobs() > 1 && writtenByPgDump(source)) {
+            try (InputStream dump = new PlainDumpFilter(source.openDump(), false)) {
+                new ParallelPlainLoader(target.connection(), db, options.jobs(), progress).load(dump);
+            } catch (SQLException e) {
+                throw new LifeboatException(
+                        Kind.BAD_INPUT, "loading the dump failed: " + e.getMessage(), "The target was not changed.", e);
+            }
+            return;
+        }
         if (format == DumpFormat.PLAIN) {
             boolean keepRestrict = PlainDumpFilter.psqlSupportsRestrict(target.psqlMajor(), target.psqlMinor());
             try (InputStream dump =
@@ -585,6 +594,17 @@ public final class RestoreEngine {
             if (c instanceof IOException io) throw io;
             if (c instanceof RuntimeException re) throw re;
             throw new IOException(c);
+        }
+    }
+
+    /**
+     * Whether a plain dump starts the way pg_dump writes it, so that the parallel loader, which relies
+     * on pg_dump's entry headers, can load it; other SQL scripts go to psql.
+     */
+    static boolean writtenByPgDump(RestoreSource source) throws IOException {
+        try (InputStream in = source.openDump()) {
+            String head = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+            return head.startsWith("--\n-- PostgreSQL database dump\n");
         }
     }
 

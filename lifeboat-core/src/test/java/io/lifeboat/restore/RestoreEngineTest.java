@@ -333,6 +333,24 @@ class RestoreEngineTest {
                 .isEqualTo("true");
     }
 
+    @Test
+    void parallelLoadAlsoStopsAtTheFirstErrorAndLeavesNothing() throws Exception {
+        String header = "--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n\n";
+        Path zip = zipWithDump(header
+                + "--\n-- Name: a; Type: TABLE; Schema: public; Owner: -\n--\n\nCREATE TABLE public.a (id integer);\n\n"
+                + "--\n-- Data for Name: a; Type: TABLE DATA; Schema: public; Owner: -\n--\n\n"
+                + "COPY public.a (id) FROM stdin;\n1\nnot-a-number\n\\.\n\n");
+        String db = prefix + "_perr";
+        try (var src = new ZipRestoreSource(zip)) {
+            assertThat(RestoreEngine.writtenByPgDump(src)).isTrue();
+            assertThatThrownBy(() -> env.restore(src, Env.options(db)))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("not-a-number");
+        }
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(db));
+        assertThat(leftovers()).isEmpty();
+    }
+
     private List<Path> leftovers() throws IOException {
         Path fs = dataDir.resolve("filestore");
         if (!Files.exists(fs)) return List.of();
