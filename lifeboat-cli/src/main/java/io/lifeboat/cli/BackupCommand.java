@@ -88,7 +88,7 @@ final class BackupCommand implements Callable<Integer> {
 
     @Option(
             names = "--level",
-            defaultValue = "6",
+            defaultValue = "3",
             description = "Deflate level 1-9 for compressible entries. Default: ${DEFAULT-VALUE}.")
     int level;
 
