@@ -125,6 +125,7 @@ final class RestoreCommand implements Callable<Integer> {
                                 new RestoreEngine.Options(
                                         target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser),
                                 progress)
+                        .neutralizeWith(inst.odooBin(), inst.odooBin() == null ? null : inst.configFile())
                         .run(source);
             }
             if (out.json()) OutputOptions.printJson(System.out, report);
