@@ -44,8 +44,12 @@ def read_json(path):
         return {}
 
 
+def num(v):
+    return int(float(v))
+
+
 def gib(n):
-    return "%.2f GiB" % (int(n) / (1 << 30))
+    return "%.2f GiB" % (num(n) / (1 << 30))
 
 
 def median_run(runs, key):
@@ -125,6 +129,14 @@ def render(res, command):
         verdict(r["restore_ratio"], RESTORE_GOAL)))
     a("| Lifeboat peak RSS (backup / restore) | | %.0f / %.0f MB | | ≤ %d MB | %s |" % (
         rss_backup, rss_restore, RSS_GOAL_MB, verdict(rss, RSS_GOAL_MB)))
+    a("| backup CPU, same run (not a goal) | %.0f s | %.0f s | %.2f | | |" % (
+        b["odoo_backup"]["cpu"], b["lb_backup"]["cpu"], b["lb_backup"]["cpu"] / b["odoo_backup"]["cpu"]))
+    a("| restore CPU, same run (not a goal) | %.0f s | %.0f s | %.2f | | |" % (
+        r["odoo_restore"]["cpu"], r["lb_restore"]["cpu"], r["lb_restore"]["cpu"] / r["odoo_restore"]["cpu"]))
+    a("")
+    a("CPU is user + system seconds of the client processes (the tool and its pg_dump/psql children; the "
+      "PostgreSQL server's own work is not counted). On a busy machine wall time follows CPU time more "
+      "than parallelism.")
     a("")
     a("### Instance")
     a("")
@@ -132,10 +144,10 @@ def render(res, command):
     a("|---|---|")
     a("| database (`pg_database_size`) | %s |" % gib(inst["db_bytes"]))
     a("| filestore | %s files, %s (%s apparent) |" % (
-        format(int(inst["fs_files"]), ","), gib(inst["fs_bytes"]), gib(inst["fs_apparent_bytes"])))
-    a("| generated | %s `ir_attachment` rows, %s distinct files, %s bulk rows, in %s s |" % (
-        format(int(inst["gen_attachments"]), ","), format(int(inst["gen_distinct_files"]), ","),
-        format(int(inst["gen_bulk_rows"]), ","), inst["gen_seconds"]))
+        format(num(inst["fs_files"]), ","), gib(inst["fs_bytes"]), gib(inst["fs_apparent_bytes"])))
+    a("| generated | %s `ir_attachment` rows, %s distinct files, %s rows in the bulk business tables; generated in %s s |" % (
+        format(num(inst["gen_attachments"]), ","), format(num(inst["gen_distinct_files"]), ","),
+        format(num(inst["gen_bulk_rows"]), ","), inst["gen_seconds"]))
     if dump_bytes:
         a("| `dump.sql` (plain pg_dump) | %s |" % gib(dump_bytes))
     a("| zip written by Odoo's method / by Lifeboat | %s / %s |" % (gib(odoo_zip), gib(lb_zip)))
@@ -169,6 +181,10 @@ def render(res, command):
     def ph(key, field, scale=1.0):
         return fmt_s(med([x[key].get(field) / scale if x[key].get(field) is not None else None for x in runs]))
 
+    def outside(step, report):
+        return fmt_s(med([x[step]["wall"] - x[report]["totalMillis"] / 1000 if "totalMillis" in x[report] else None
+                          for x in runs]))
+
     a("| step | phases |")
     a("|---|---|")
     a("| Odoo backup | copy filestore %s, manifest %s, pg_dump to file %s, zip (deflate, one thread) %s, "
@@ -176,18 +192,19 @@ def render(res, command):
           ph("odoo_backup_phases", "copy_filestore"), ph("odoo_backup_phases", "manifest"),
           ph("odoo_backup_phases", "pg_dump"), ph("odoo_backup_phases", "zip"),
           ph("odoo_backup_phases", "cleanup")))
-    a("| Lifeboat backup | pg_dump streamed into the zip %s, filestore %s, engine total %s (the rest of the "
-      "wall time: JVM start, connecting, fsync, re-reading the zip to verify it) |" % (
+    a("| Lifeboat backup | pg_dump streamed into the zip %s, then filestore %s; engine total %s (includes "
+      "fsync and re-reading the finished zip to verify it); outside the engine (JVM start, tool discovery) %s |" % (
           ph("lb_backup_report", "dumpMillis", 1000), ph("lb_backup_report", "filestoreMillis", 1000),
-          ph("lb_backup_report", "totalMillis", 1000)))
+          ph("lb_backup_report", "totalMillis", 1000), outside("lb_backup", "lb_backup_report")))
     a("| Odoo restore | create database %s, extract zip %s, psql -f %s, move filestore %s, remove temp dir %s |" % (
         ph("odoo_restore_phases", "create_database"), ph("odoo_restore_phases", "extract"),
         ph("odoo_restore_phases", "psql"), ph("odoo_restore_phases", "move_filestore"),
         ph("odoo_restore_phases", "cleanup")))
-    a("| Lifeboat restore | psql load streamed from the zip %s, filestore extraction (parallel) %s, "
-      "engine total %s (includes verification and sync) |" % (
+    a("| Lifeboat restore | psql load streamed from the zip %s, filestore extraction alongside it %s; "
+      "engine total %s (includes verification and sync); outside the engine (JVM start, opening and "
+      "validating the zip, tool discovery) %s |" % (
           ph("lb_restore_report", "loadMillis", 1000), ph("lb_restore_report", "filestoreMillis", 1000),
-          ph("lb_restore_report", "totalMillis", 1000)))
+          ph("lb_restore_report", "totalMillis", 1000), outside("lb_restore", "lb_restore_report")))
     a("")
     a("### How each side runs")
     a("")

@@ -8,7 +8,8 @@
 #
 # Options: --runs N  --attachments N  --filestore-bytes N  --bulk-rows N  --rev REV (commit to build,
 # default HEAD)  --dir DIR (work directory, default /var/tmp/lifeboat-bench)  --keep (keep the
-# instance)  --no-drop-caches  --doc / --no-doc (write docs/benchmarks.md or not).
+# instance)  --no-drop-caches  --doc / --no-doc (write docs/benchmarks.md or not)  --profile (record
+# each Lifeboat step with Java Flight Recorder; the recordings stay with the raw measurements).
 #
 # Needs: root or the postgres OS user, PostgreSQL server binaries (/usr/lib/postgresql/N/bin or
 # $LIFEBOAT_PG_BIN), python3, GNU time (/usr/bin/time), JDK 21+, Maven with the project's
@@ -19,7 +20,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
 runs=3 attachments=57000 fs_bytes=$((3 << 30)) bulk=2600000 rev=HEAD dir=/var/tmp/lifeboat-bench
-keep=0 drop=1 doc=1 quick=0
+keep=0 drop=1 doc=1 quick=0 profile=0
 doc_set=0 command="bench/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,9 +33,10 @@ while [ $# -gt 0 ]; do
     --dir) dir="$2"; shift ;;
     --keep) keep=1 ;;
     --no-drop-caches) drop=0 ;;
+    --profile) profile=1 ;;
     --doc) doc=1; doc_set=1 ;;
     --no-doc) doc=0; doc_set=1 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -120,7 +122,7 @@ pg_start
   echo "db_bytes=$(q "SELECT pg_database_size('bench')" bench)"
   echo "fs_files=$(find "$run/data/filestore/bench" -type f | wc -l)"
   echo "fs_bytes=$(du -sb "$run/data/filestore/bench" | cut -f1)"
-  echo "fs_apparent_bytes=$(find "$run/data/filestore/bench" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')"
+  echo "fs_apparent_bytes=$(find "$run/data/filestore/bench" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')"
 } >>"$run/res/instance.env"
 cat "$run/res/instance.env" >&2
 if [ "$quick" = 0 ]; then
@@ -185,15 +187,17 @@ odoo_backup() {
   timed "odoo_backup_$1" python3 "$here/odoo_method.py" backup -d bench --data-dir "$run/data" --pg-bin "$pgbin" \
     -o "$odoo_zip" --timings "$run/res/odoo_backup_$1.json"
 }
+# jfr NAME: JVM options that record the step NAME with Flight Recorder when --profile is on.
+jfr() { if [ "$profile" = 1 ]; then echo "-XX:StartFlightRecording=filename=$run/res/$1.jfr,settings=profile"; fi; }
 lb_backup() {
-  timed "lb_backup_$1" "$lifeboat" backup -d bench -o "$lb_zip" --data-dir "$run/data" --pg-bin "$pgbin" --json --no-progress
+  JAVA_TOOL_OPTIONS="$(jfr "lb_backup_$1")" timed "lb_backup_$1" "$lifeboat" backup -d bench -o "$lb_zip" --data-dir "$run/data" --pg-bin "$pgbin" --json --no-progress
 }
 odoo_restore() {
   timed "odoo_restore_$1" python3 "$here/odoo_method.py" restore -d "odoo_r$1" --data-dir "$run/data" --pg-bin "$pgbin" \
     -i "$odoo_zip" --timings "$run/res/odoo_restore_$1.json"
 }
 lb_restore() {
-  timed "lb_restore_$1" "$lifeboat" restore "$lb_zip" -d "lb_r$1" --jobs 2 --data-dir "$run/data" --pg-bin "$pgbin" \
+  JAVA_TOOL_OPTIONS="$(jfr "lb_restore_$1")" timed "lb_restore_$1" "$lifeboat" restore "$lb_zip" -d "lb_r$1" --jobs 2 --data-dir "$run/data" --pg-bin "$pgbin" \
     --json --no-progress
 }
 
