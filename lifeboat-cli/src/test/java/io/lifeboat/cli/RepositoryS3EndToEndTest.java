@@ -33,7 +33,7 @@ class RepositoryS3EndToEndTest {
         Path filestore = dataDir.resolve("filestore").resolve(db.name());
         var spec = SyntheticInstance.Spec.small()
                 .withAttachments(1500)
-                .withFilestoreBytes(80L << 20)
+                .withFilestoreBytes(200L << 20)
                 .withBulkRows(60_000)
                 .withSeed(5);
         try (Connection c = db.connect()) {
