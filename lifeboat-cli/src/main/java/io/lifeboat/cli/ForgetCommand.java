@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "forget",
         description = {
-            "Remove snapshots that no retention rule keeps. Rules apply per instance and database, newest first;",
+            "Remove snapshots that no retention rule keeps.",
+            "Rules apply per instance and database, newest first;",
             "a snapshot is kept when any rule keeps it. Without rules the default applies: --keep-daily 14",
             "--keep-weekly 8 --keep-monthly 12 (at least 14 snapshots once there are 14 days of daily backups),",
             "and the newest snapshot is always kept. Only records are removed: run prune (or pass --prune) to",
@@ -156,7 +157,7 @@ final class ForgetCommand implements Callable<Integer> {
                     s.shortId(),
                     SnapshotsCommand.time(s),
                     s.kind().label(),
-                    String.join(", ", d.reasons()));
+                    String.join(", ", d.reasons()).replaceAll("\\blast [0-9a-f]{64}\\b", "last"));
         }
         int removed = r.removed().size();
         o.printf(

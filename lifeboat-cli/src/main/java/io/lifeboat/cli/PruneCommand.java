@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "prune",
         description = {
-            "Delete data no snapshot uses: packs left by forgotten snapshots or interrupted backups; packs that are",
+            "Delete repository data that no snapshot uses.",
+            "Packs left by forgotten snapshots or interrupted backups are deleted; packs that are",
             "mostly unused are rewritten. Takes an exclusive lock: it refuses to run while a backup, restore or",
             "verify holds a lock (exit code 5), so it never deletes data of a backup in progress. Locks of",
             "processes that died are stale and ignored. An interrupted prune leaves every snapshot readable.",

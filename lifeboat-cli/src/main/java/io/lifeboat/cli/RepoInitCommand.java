@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "init",
         description = {
-            "Create a repository. Writes two key files: the secret key (full access: restore, verify, prune) and",
+            "Create an encrypted repository and its key files.",
+            "Two key files are written: the secret key (full access: restore, verify, prune) and",
             "the writer key (backups only, for backup machines). Keep the secret key off the backup machine and",
             "keep a copy of it somewhere safe: without it the repository cannot be read, by anyone.",
             "--key and --writer-key name the files to write (default: lifeboat-<id>.key and",

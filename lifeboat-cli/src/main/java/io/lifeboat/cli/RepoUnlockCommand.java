@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "unlock",
         description = {
-            "List the repository's locks and remove stale ones: locks of processes that ended on this machine,",
+            "List a repository's locks and remove stale ones.",
+            "Stale: locks of processes that ended on this machine,",
             "or not refreshed for 30 minutes. Live locks are never removed. Works with a writer key."
         })
 final class RepoUnlockCommand implements Callable<Integer> {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "stats",
         description = {
-            "Show the repository's sizes: what restoring every snapshot would produce, the unique data stored,",
+            "Show a repository's sizes, deduplication and compression.",
+            "Sizes: what restoring every snapshot would produce, the unique data stored,",
             "and what the backend holds; the deduplication and compression ratios. Works with a writer key."
         })
 final class StatsCommand implements Callable<Integer> {

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "verify",
         description = {
-            "Check the repository: every key, index, snapshot record and tree decrypts and authenticates, every",
-            "blob a snapshot needs is indexed, every indexed pack exists. --read-data also reads every pack (or a",
+            "Check a repository's structure and, with --read-data, its data.",
+            "Every key, index, snapshot record and tree must decrypt and authenticate, every",
+            "blob a snapshot needs must be indexed, every indexed pack must exist. --read-data also reads every pack (or a",
             "subset), checks its hash, decrypts every blob and re-computes its id. Damage is named by object, and",
             "by the snapshots and files it affects. Exit code 0: intact; 4: damage found. Needs the secret key."
         })
