@@ -12,6 +12,7 @@ SECTION = "## Backup and restore (Odoo zip)"
 BACKUP_GOAL = 0.5
 RESTORE_GOAL = 0.6
 RSS_GOAL_MB = 512
+NOTES_MARKER = "<!-- end of the generated part: notes below this line are kept when bench/run.sh rewrites the section -->"
 
 DOC_HEADER = """# Benchmarks
 
@@ -37,10 +38,16 @@ def read_time(res, name):
 
 
 def read_json(path):
+    """The JSON object in the file, skipping any lines printed before it (e.g. JVM logging)."""
     try:
         with open(path) as fh:
-            return json.load(fh)
-    except (OSError, ValueError):
+            text = fh.read()
+    except OSError:
+        return {}
+    start = text.find("\n{") + 1 if not text.startswith("{") else 0
+    try:
+        return json.loads(text[start:])
+    except ValueError:
         return {}
 
 
@@ -216,10 +223,13 @@ def render(res, command):
       "`shutil.move(tmp/filestore, data_dir/filestore/DB)`, remove tmp. Odoo itself would also load its "
       "registry after the restore and stream the backup zip through a temporary file to the browser: "
       "the baseline here is slightly faster than the real thing.")
-    a("- **Lifeboat**: `lifeboat backup -d DB -o FILE.zip --data-dir DIR --json` (defaults: deflate level 6, "
+    flags = machine.get("lb_backup_flags", "")
+    a("- **Lifeboat**: `lifeboat backup -d DB -o FILE.zip --data-dir DIR --json%s` (deflate level %s, "
       "referenced files only, zip fsynced and re-read to verify before it is renamed into place) and "
       "`lifeboat restore FILE.zip -d NEW --jobs 2 --data-dir DIR --json` (restored aside, verified, renamed), "
-      "both through the project's `./lifeboat` launcher built from the commit above.")
+      "both through the project's `./lifeboat` launcher built from the commit above." % (
+          " " + flags if flags else "",
+          machine.get("lb_level") or "?" if flags else (machine.get("lb_level") or "?") + ", that commit's default"))
     a("- Each side restores its own zip; after every run both restored databases are compared with the "
       "source (row counts) and their filestores counted, then dropped.")
     a("- PostgreSQL: throwaway cluster with default settings (fsync on, shared_buffers 128 MB) on the same "
@@ -237,14 +247,19 @@ def render(res, command):
 
 
 def write_doc(path, section):
+    """Replaces the section (up to the next '## ' heading) but keeps what follows NOTES_MARKER in it."""
     text = open(path).read() if os.path.exists(path) else DOC_HEADER
     lines = text.split("\n")
     start = next((i for i, l in enumerate(lines) if l.strip() == SECTION), None)
     if start is None:
-        new = text.rstrip("\n") + "\n\n" + section
+        new = text.rstrip("\n") + "\n\n" + section + "\n" + NOTES_MARKER + "\n"
     else:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        new = "\n".join(lines[:start]) + "\n" + section + ("\n" + "\n".join(lines[end:]) if end < len(lines) else "")
+        old = lines[start:end]
+        mark = next((i for i, l in enumerate(old) if l.strip() == NOTES_MARKER), None)
+        notes = old[mark:] if mark is not None else [NOTES_MARKER, ""]
+        body = section.rstrip("\n") + "\n\n" + "\n".join(notes).rstrip("\n") + "\n"
+        new = "\n".join(lines[:start]) + "\n" + body + ("\n" + "\n".join(lines[end:]) if end < len(lines) else "")
     tmp = path + ".tmp"
     with open(tmp, "w") as fh:
         fh.write(new.rstrip("\n") + "\n")

@@ -9,7 +9,8 @@
 # Options: --runs N  --attachments N  --filestore-bytes N  --bulk-rows N  --rev REV (commit to build,
 # default HEAD)  --dir DIR (work directory, default /var/tmp/lifeboat-bench)  --keep (keep the
 # instance)  --no-drop-caches  --doc / --no-doc (write docs/benchmarks.md or not)  --profile (record
-# each Lifeboat step with Java Flight Recorder; the recordings stay with the raw measurements).
+# each Lifeboat step with Java Flight Recorder; the recordings stay with the raw measurements)
+# --backup-flags "ARGS" (extra `lifeboat backup` flags, e.g. "--level 3", to try other settings).
 #
 # Needs: root or the postgres OS user, PostgreSQL server binaries (/usr/lib/postgresql/N/bin or
 # $LIFEBOAT_PG_BIN), python3, GNU time (/usr/bin/time), JDK 21+, Maven with the project's
@@ -20,7 +21,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
 runs=3 attachments=57000 fs_bytes=$((3 << 30)) bulk=2600000 rev=HEAD dir=/var/tmp/lifeboat-bench
-keep=0 drop=1 doc=1 quick=0 profile=0
+keep=0 drop=1 doc=1 quick=0 profile=0 backup_flags=""
 doc_set=0 command="bench/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,9 +35,10 @@ while [ $# -gt 0 ]; do
     --keep) keep=1 ;;
     --no-drop-caches) drop=0 ;;
     --profile) profile=1 ;;
+    --backup-flags) backup_flags="$2"; shift ;;
     --doc) doc=1; doc_set=1 ;;
     --no-doc) doc=0; doc_set=1 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -54,7 +56,9 @@ pgbin="${LIFEBOAT_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -
 mkdir -p "$dir"
 
 # ---------------------------------------------------------------- build the commit under test
-sha="$(git -C "$repo" rev-parse --verify "$rev^{commit}")"
+# the newest commit at or before REV that changed the product (commits touching only bench/ or docs/ reuse its build)
+sha="$(git -C "$repo" log -1 --format=%H "$rev^{commit}" -- . ':(exclude)bench' ':(exclude)docs')"
+[ -n "$sha" ] || die "no commit found at $rev"
 src="$dir/build-${sha:0:12}"
 jar="$src/lifeboat-cli/target/lifeboat.jar"
 if [ ! -f "$jar" ]; then
@@ -146,6 +150,8 @@ fi
   echo "python=$(python3 --version 2>&1)"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "runs=$runs"
+  echo "lb_level=$("$lifeboat" backup --help 2>&1 | tr -s ' \n' ' ' | sed -n 's/.*Deflate level 1-9[^.]*\. Default: \([0-9]\).*/\1/p' || true)"
+  echo "lb_backup_flags=$backup_flags"
 } >"$run/res/machine.env"
 
 # ---------------------------------------------------------------- timed steps
@@ -190,7 +196,8 @@ odoo_backup() {
 # jfr NAME: JVM options that record the step NAME with Flight Recorder when --profile is on.
 jfr() { if [ "$profile" = 1 ]; then echo "-XX:StartFlightRecording=filename=$run/res/$1.jfr,settings=profile"; fi; }
 lb_backup() {
-  JAVA_TOOL_OPTIONS="$(jfr "lb_backup_$1")" timed "lb_backup_$1" "$lifeboat" backup -d bench -o "$lb_zip" --data-dir "$run/data" --pg-bin "$pgbin" --json --no-progress
+  JAVA_TOOL_OPTIONS="$(jfr "lb_backup_$1")" timed "lb_backup_$1" "$lifeboat" backup -d bench -o "$lb_zip" --data-dir "$run/data" --pg-bin "$pgbin" --json --no-progress \
+    $backup_flags
 }
 odoo_restore() {
   timed "odoo_restore_$1" python3 "$here/odoo_method.py" restore -d "odoo_r$1" --data-dir "$run/data" --pg-bin "$pgbin" \
