@@ -90,6 +90,9 @@ class RepositoryS3EndToEndTest {
             long secondStored = second.at("/written/storedBytes").asLong();
             assertThat(first.at("/written/bytesNew").asLong())
                     .isGreaterThan(first.path("fileBytes").asLong());
+            System.err.printf(
+                    "first snapshot wrote %,d bytes, the second %,d (%.1f%%)%n",
+                    firstStored, secondStored, 100.0 * secondStored / firstStored);
             assertThat(secondStored)
                     .as("bytes written by the second snapshot (%d) vs the first (%d)", secondStored, firstStored)
                     .isLessThanOrEqualTo(firstStored / 20);
