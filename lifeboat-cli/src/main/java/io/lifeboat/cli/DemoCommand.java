@@ -107,17 +107,10 @@ final class DemoCommand implements Callable<Integer> {
                 err.printf(
                         "3. backed up to %s (%s, %d files) in %.1f s%n",
                         zip, Units.bytes(Files.size(zip)), backup.files, backup.totalMillis / 1000.0);
-            String[] v = tools.psql().version().split("\\.");
             RestoreReport restore;
             try (var source = new ZipRestoreSource(zip)) {
                 restore = new RestoreEngine(
-                                new RestoreEngine.Target(
-                                        conn,
-                                        dataDir,
-                                        tools.psql().path(),
-                                        tools.pgRestore().path(),
-                                        tools.psql().major(),
-                                        Integer.parseInt(v[1].replaceAll("\\D.*", ""))),
+                                RestoreEngine.Target.of(conn, dataDir, tools),
                                 new RestoreEngine.Options(
                                         "demo_copy", RestoreEngine.Mode.FULL, null, true, 2, false, true, false),
                                 progress)

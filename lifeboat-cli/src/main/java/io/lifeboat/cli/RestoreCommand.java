@@ -107,21 +107,13 @@ final class RestoreCommand implements Callable<Integer> {
                                     "Name the target database with -d."));
             var inst = instance.instance();
             PgTools tools = instance.tools();
-            String[] v = tools.psql().version().split("\\.");
-            int minor = v.length > 1 ? Integer.parseInt(v[1].replaceAll("\\D.*", "")) : 0;
             var mode = part.dbOnly
                     ? RestoreEngine.Mode.DB_ONLY
                     : part.filestoreOnly ? RestoreEngine.Mode.FILESTORE_ONLY : RestoreEngine.Mode.FULL;
             RestoreReport report;
             try (TerminalProgress progress = out.progress()) {
                 report = new RestoreEngine(
-                                new RestoreEngine.Target(
-                                        inst.connection(),
-                                        inst.dataDir(),
-                                        tools.psql().path(),
-                                        tools.pgRestore().path(),
-                                        tools.psql().major(),
-                                        minor),
+                                RestoreEngine.Target.of(inst.connection(), inst.dataDir(), tools),
                                 new RestoreEngine.Options(
                                         target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser),
                                 progress)

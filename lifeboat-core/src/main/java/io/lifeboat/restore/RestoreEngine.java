@@ -87,6 +87,20 @@ public final class RestoreEngine {
      */
     public record Target(
             PgConnection connection, Path dataDir, Path psql, Path pgRestore, int psqlMajor, int psqlMinor) {
+
+        /** A target using the psql and pg_restore that {@code tools} found. */
+        public static Target of(PgConnection connection, Path dataDir, io.lifeboat.postgres.PgTools tools) {
+            String[] v = tools.psql().version().split("\\.");
+            int minor = v.length > 1 ? Integer.parseInt(v[1].replaceAll("\\D.*", "")) : 0;
+            return new Target(
+                    connection,
+                    dataDir,
+                    tools.psql().path(),
+                    tools.pgRestore().path(),
+                    tools.psql().major(),
+                    minor);
+        }
+
         public Path filestore(String db) {
             return dataDir.resolve("filestore").resolve(db);
         }

@@ -25,14 +25,7 @@ public record Env(TempCluster cluster, Path dataDir, PgConnection odoo, PgTools 
     }
 
     public RestoreEngine.Target target() {
-        String[] v = tools.psql().version().split("\\.");
-        return new RestoreEngine.Target(
-                odoo,
-                dataDir,
-                tools.psql().path(),
-                tools.pgRestore().path(),
-                tools.psql().major(),
-                Integer.parseInt(v[1].replaceAll("\\D.*", "")));
+        return RestoreEngine.Target.of(odoo, dataDir, tools);
     }
 
     public RestoreReport restore(RestoreSource source, RestoreEngine.Options options) {
