@@ -35,7 +35,7 @@ public final class CheckBench {
         Path dataDir = dir.resolve("data");
         Path filestore = dataDir.resolve("filestore/bench");
         try (TempCluster cluster = TempCluster.start()) {
-            cluster.createRole("odoo", "LOGIN", "CREATEDB");
+            cluster.createRole("odoo", "LOGIN", "CREATEDB", "CREATEROLE");
             cluster.createDatabase("bench", "odoo");
             long t0 = System.nanoTime();
             SyntheticInstance.Result r;

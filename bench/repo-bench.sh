@@ -113,7 +113,7 @@ q() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -At -d "$2" -c "$1"; }
 
 log "generating the instance: $attachments attachments, $fs_bytes filestore bytes, $bulk bulk rows"
 pg_start -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" # durability off while generating only
-sq "CREATE ROLE odoo LOGIN CREATEDB"
+sq "CREATE ROLE odoo LOGIN CREATEDB CREATEROLE"
 sq "CREATE DATABASE bench OWNER odoo ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0"
 "$java" -Xmx1g -cp "$testkit_jar:$jar" "$here/Generate.java" \
   "jdbc:postgresql://127.0.0.1:$port/bench" odoo "$run/data/filestore/bench" "$attachments" "$fs_bytes" "$bulk" \

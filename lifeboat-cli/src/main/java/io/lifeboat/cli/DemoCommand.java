@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 TerminalProgress progress = out.progress()) {
             if (out.human())
                 err.printf("1. started a throwaway PostgreSQL %d on port %d%n", cluster.majorVersion(), cluster.port());
-            cluster.createRole("odoo", "LOGIN", "CREATEDB");
+            cluster.createRole("odoo", "LOGIN", "CREATEDB", "CREATEROLE");
             cluster.createDatabase("demo", "odoo");
             var spec = SyntheticInstance.Spec.small()
                     .withAttachments(attachments)

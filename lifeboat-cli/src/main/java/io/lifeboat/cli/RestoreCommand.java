@@ -89,6 +89,19 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--allow-superuser", description = "Allow loading the dump as a superuser role.")
     boolean allowSuperuser;
 
+    @Option(
+            names = "--trusted-dump",
+            description =
+                    "Load the dump as the connecting role instead of a throw-away role that owns nothing else. Its SQL could then alter every database that role owns: only for backups you trust.")
+    boolean trustedDump;
+
+    @Option(
+            names = "--owner",
+            paramLabel = "ROLE",
+            description =
+                    "Role that owns the restored database. Default: the owner of the database being replaced, else the connecting role.")
+    String owner;
+
     @Override
     public Integer call() throws Exception {
         boolean fromRepo =
@@ -115,7 +128,16 @@ final class RestoreCommand implements Callable<Integer> {
                 report = new RestoreEngine(
                                 RestoreEngine.Target.of(inst.connection(), inst.dataDir(), tools),
                                 new RestoreEngine.Options(
-                                        target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser),
+                                        target,
+                                        mode,
+                                        copy,
+                                        neutralize,
+                                        jobs,
+                                        replace,
+                                        strict,
+                                        allowSuperuser,
+                                        trustedDump,
+                                        owner),
                                 progress)
                         .neutralizeWith(inst.odooBin(), inst.odooBin() == null ? null : inst.configFile())
                         .run(source);

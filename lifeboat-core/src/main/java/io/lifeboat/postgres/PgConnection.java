@@ -19,6 +19,16 @@ public record PgConnection(String host, Integer port, String user, String passwo
         return new PgConnection(host, port, newUser, newPassword, sslmode);
     }
 
+    /**
+     * The same server reached over TCP: a Unix socket directory (or libpq's default socket) becomes
+     * {@code localhost}, as JDBC connections already do.
+     */
+    public PgConnection overTcp() {
+        return host == null || host.startsWith("/")
+                ? new PgConnection("localhost", port, user, password, sslmode)
+                : this;
+    }
+
     /** Environment variables for libpq tools (pg_dump, pg_restore, psql) connecting to {@code database}. */
     public Map<String, String> env(String database) {
         Map<String, String> env = new LinkedHashMap<>();

@@ -23,27 +23,113 @@ final class Admin implements AutoCloseable {
         conn.setAutoCommit(true);
     }
 
-    /** Refuses roles that cannot create databases, and superusers unless allowed. */
-    void checkRole(boolean allowSuperuser) throws SQLException {
+    /** What the connecting role may do. */
+    record RoleInfo(String name, boolean superuser, boolean createdb, boolean createrole) {}
+
+    RoleInfo role() throws SQLException {
         try (Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT rolsuper, rolcreatedb, current_user FROM pg_roles WHERE rolname = current_user")) {
+                ResultSet rs = st.executeQuery("SELECT current_user, rolsuper, rolcreatedb, rolcreaterole"
+                        + " FROM pg_roles WHERE rolname = current_user")) {
             rs.next();
-            boolean superuser = rs.getBoolean(1);
-            String role = rs.getString(3);
-            if (superuser && !allowSuperuser) {
-                throw new LifeboatException(
-                        Kind.USAGE,
-                        "refusing to restore as superuser role " + role
-                                + ": a dump's SQL would run with full privileges",
-                        "Connect as the Odoo database user (db_user, a role with CREATEDB), or pass --allow-superuser if you trust the backup.");
+            return new RoleInfo(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4));
+        }
+    }
+
+    /**
+     * Refuses roles that cannot create databases, superusers unless allowed, and (when {@code isolate})
+     * roles that cannot create the throw-away role a dump is loaded as.
+     */
+    RoleInfo checkRole(boolean allowSuperuser, boolean isolate) throws SQLException {
+        RoleInfo r = role();
+        if (r.superuser() && !allowSuperuser) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "refusing to restore as superuser role " + r.name()
+                            + ": a dump's SQL would run with full privileges",
+                    "Connect as the Odoo database user (db_user, a role with CREATEDB), or pass --allow-superuser if you trust the backup.");
+        }
+        if (!r.superuser() && !r.createdb()) {
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "role " + r.name() + " cannot create databases",
+                    "Grant it CREATEDB (ALTER ROLE " + r.name() + " CREATEDB) or connect as the Odoo database user.");
+        }
+        if (isolate && !r.superuser() && !r.createrole()) {
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "role " + r.name()
+                            + " lacks CREATEROLE: a restore loads the dump as a throw-away role that owns nothing but the new database, and "
+                            + r.name() + " cannot create it",
+                    "One-time set-up (docs/restore.md, 'Isolation'): ALTER ROLE " + r.name()
+                            + " CREATEROLE; or connect as a role made for Lifeboat. Pass --trusted-dump to load the dump as "
+                            + r.name() + " (it could then alter every database that role owns).");
+        }
+        return r;
+    }
+
+    /** Whether the connecting role may act as {@code role} (REASSIGN OWNED, CREATE DATABASE ... OWNER). */
+    boolean canActAs(String role) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) AND pg_has_role(current_user, ?, 'MEMBER')")) {
+            ps.setString(1, role);
+            ps.setString(2, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            } catch (SQLException e) {
+                return false;
             }
-            if (!superuser && !rs.getBoolean(2)) {
-                throw new LifeboatException(
-                        Kind.ENVIRONMENT,
-                        "role " + role + " cannot create databases",
-                        "Grant it CREATEDB (ALTER ROLE " + role + " CREATEDB) or connect as the Odoo database user.");
+        }
+    }
+
+    /** The owner of an existing database, or null. */
+    String owner(String db) throws SQLException {
+        try (PreparedStatement ps =
+                conn.prepareStatement("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, db);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
+        }
+    }
+
+    /**
+     * Creates a login role that can do nothing but log in (no superuser, CREATEDB, CREATEROLE,
+     * replication, RLS bypass, memberships) and makes the connecting role a member of it, so that it can
+     * create a database owned by it and take its objects back later.
+     */
+    void createRestoreRole(String name, String password) throws SQLException {
+        if (!password.matches("[0-9a-f]+")) throw new IllegalArgumentException("password must be hex");
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE ROLE " + q(name) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+                    + " NOBYPASSRLS PASSWORD '" + password + "'");
+            st.execute("GRANT " + q(name) + " TO CURRENT_USER");
+        }
+    }
+
+    /**
+     * Gives everything {@code from} owns in {@code db} (and {@code db} itself) to {@code to}, drops the
+     * privileges granted to {@code from} there and the database-level settings a dump may have made.
+     * Runs no code of the database's own (no triggers or functions are involved).
+     */
+    void handOver(String db, String from, String to) throws SQLException {
+        try (Connection c = server.open(db);
+                Statement st = c.createStatement()) {
+            st.execute("REASSIGN OWNED BY " + q(from) + " TO " + q(to));
+            st.execute("DROP OWNED BY " + q(from));
+        }
+        try (Statement st = conn.createStatement()) {
+            st.execute("ALTER DATABASE " + q(db) + " RESET ALL");
+        }
+    }
+
+    /** Drops a role Lifeboat created; false if it could not (it still owns something). */
+    boolean dropRoleQuietly(String name) {
+        try (Statement st = conn.createStatement()) {
+            st.execute("DROP ROLE IF EXISTS " + q(name));
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -65,24 +151,44 @@ final class Admin implements AutoCloseable {
         }
     }
 
-    /** Creates an empty database as Odoo does (unicode, C collation, from template0), owned by the connecting role. */
-    void createDatabase(String db) throws SQLException {
+    /**
+     * Creates an empty database as Odoo does (unicode, C collation, from template0), owned by {@code owner}
+     * ({@code ownerConnection} connects as that role).
+     */
+    void createDatabase(String db, String owner, PgConnection ownerConnection) throws SQLException {
         try (Statement st = conn.createStatement()) {
-            st.execute("CREATE DATABASE " + q(db) + " ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0");
+            st.execute("CREATE DATABASE " + q(db) + " OWNER " + q(owner)
+                    + " ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0");
         }
-        try (Connection c = server.open(db);
+        try (Connection c = ownerConnection.open(db);
                 Statement st = c.createStatement()) {
             st.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");
         }
     }
 
-    /** Drops a database Lifeboat created, terminating its sessions; never throws. */
-    void dropQuietly(String db) {
-        try (Statement st = conn.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)");
-        } catch (SQLException ignored) {
-            // best effort: the name marks it as a Lifeboat temporary database
+    /**
+     * Drops a database Lifeboat created; never throws. Client sessions are terminated first; a plain
+     * {@code DROP DATABASE} then makes autovacuum workers on it exit, as PostgreSQL does (a non-superuser
+     * may not terminate them, so {@code WITH (FORCE)} is only the last resort).
+     */
+    boolean dropQuietly(String db) {
+        try {
+            if (!exists(db)) return true;
+            terminate(db);
+        } catch (SQLException | LifeboatException ignored) {
+            // the DROP below reports what is still connected
         }
+        for (String sql :
+                new String[] {"DROP DATABASE IF EXISTS " + q(db), "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)"
+                }) {
+            try (Statement st = conn.createStatement()) {
+                st.execute(sql);
+                return true;
+            } catch (SQLException ignored) {
+                // try the next way
+            }
+        }
+        return false;
     }
 
     /** Drops a database on purpose (rollback points); fails loudly. */
@@ -123,18 +229,21 @@ final class Admin implements AutoCloseable {
     }
 
     /**
-     * Terminates every other session on {@code db} this role may terminate and waits (up to 10 s) until
-     * all sessions are gone; sessions of roles it may not signal (superusers) must end by themselves.
+     * Terminates every other client session on {@code db} this role may terminate and waits (up to 10 s)
+     * until all are gone; sessions of roles it may not signal (superusers) must end by themselves.
+     * Background workers (autovacuum) are not counted: the {@code DROP} or {@code RENAME} that follows
+     * makes them exit, as PostgreSQL does for any owner.
      */
     void terminate(String db) throws SQLException {
         try (PreparedStatement kill = conn.prepareStatement(
                         "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid"
-                                + " WHERE a.datname = ? AND a.pid <> pg_backend_pid()"
+                                + " WHERE a.datname = ? AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'"
                                 + " AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
                                 + " OR (NOT r.rolsuper AND (pg_has_role(current_user, a.usesysid, 'MEMBER')"
                                 + " OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'))))");
                 PreparedStatement left = conn.prepareStatement(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"
+                                + " AND backend_type = 'client backend'")) {
             kill.setString(1, db);
             left.setString(1, db);
             long deadline = System.nanoTime() + 10_000_000_000L;

@@ -59,8 +59,9 @@ import org.postgresql.util.ServerErrorMessage;
  * failure the database holds a partial load and must be dropped. The first failure anywhere cancels
  * the statements still running and is thrown as {@link LifeboatException} ({@link Kind#BAD_INPUT})
  * naming the entry. Anything unexpected in the dump (a psql meta-command other than {@code \restrict}
- * / {@code &#92;unrestrict}, data not in COPY form, a client encoding other than UTF-8, an entry larger
- * than 16 MiB of SQL) is refused the same way rather than guessed at.
+ * / {@code &#92;unrestrict}, a statement before the first entry that is not a session setting, a client
+ * encoding other than UTF-8, an entry larger than 16 MiB of SQL) is refused the same way rather than
+ * guessed at. Table data in INSERT form ({@code pg_dump --inserts}) runs in dump order on one connection.
  *
  * <p>An instance loads one dump; {@link #load} is not meant to be called concurrently.
  */
@@ -75,7 +76,7 @@ public final class ParallelPlainLoader {
     private static final byte[] END = new byte[0];
     private static final String HINT = "The dump stopped at the first SQL error; the target was not changed.";
     private static final String REFUSE_HINT =
-            "Restore with --jobs 1 to load the dump with psql, or check where this dump came from.";
+            "Lifeboat loads only what pg_dump writes; check where this dump came from.";
 
     private static final Pattern HEADER = Pattern.compile(
             "^-- (Data for )?Name: (.*); Type: ([A-Z][A-Z ]*); Schema: (.*); Owner: [^;]*(; Tablespace: .*)?$");
@@ -281,11 +282,8 @@ public final class ParallelPlainLoader {
             List<String> trailing = lines.subList(end, lines.size());
             String sql = String.join("\n", lines.subList(0, end));
             entry.body.setLength(0);
-            if (entry.type.equals("TABLE DATA")) {
-                if (!entry.copied) {
-                    throw refuse(entry.label() + " is not in COPY form (dumped with --inserts?)");
-                }
-            } else if (!isBlank(sql)) {
+            // table data in COPY form went to the workers; in INSERT form (pg_dump --inserts) it runs in order
+            if (!(entry.type.equals("TABLE DATA") && entry.copied) && !isBlank(sql)) {
                 schedule(entry, sql);
             }
             for (String s : trailing) if (!isBlank(s)) takeSetting(s);

@@ -9,14 +9,14 @@ import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
- * Guards a plain SQL dump on its way to {@code psql}: a plain dump is a script, and psql meta-commands
- * in it could run shell commands ({@code \!}) or read files on the machine that restores it.
+ * First guard of a plain SQL dump on its way to {@link ParallelPlainLoader} (plain dumps never reach
+ * {@code psql}, whose meta-commands could run shell commands or read files).
  *
  * <p>Outside {@code COPY ... FROM stdin;} data blocks, each line is classified by its start:
  *
  * <ul>
- *   <li>{@code \restrict KEY} / {@code &#92;unrestrict KEY} (written by pg_dump 15.14+, 16.10+, 17.6+) pass
- *       through when the psql in use understands them and are dropped otherwise;
+ *   <li>{@code \restrict KEY} / {@code &#92;unrestrict KEY} (written by pg_dump 15.14+, 16.10+, 17.6+) are
+ *       dropped;
  *   <li>any other line starting with a backslash is refused with {@link LifeboatException.Kind#BAD_INPUT};
  *   <li>{@code ALTER ... OWNER TO ...;} and {@code SET SESSION AUTHORIZATION} lines are dropped, which is
  *       what {@code pg_dump --no-owner} would have written: objects belong to the restoring role;
@@ -33,7 +33,6 @@ public final class PlainDumpFilter extends FilterInputStream {
     private static final int HEAD = 256;
     private static final Pattern OWNER = Pattern.compile("^ALTER [A-Z ]+ .* OWNER TO .*;\\s*$");
 
-    private final boolean keepRestrict;
     private final byte[] in = new byte[1 << 16];
     private int inPos;
     private int inLen;
@@ -52,12 +51,8 @@ public final class PlainDumpFilter extends FilterInputStream {
 
     private long lineNo = 1;
 
-    /**
-     * @param keepRestrict whether the psql that will read the stream understands {@code \restrict}
-     */
-    public PlainDumpFilter(InputStream source, boolean keepRestrict) {
+    public PlainDumpFilter(InputStream source) {
         super(source);
-        this.keepRestrict = keepRestrict;
     }
 
     @Override
@@ -155,7 +150,7 @@ public final class PlainDumpFilter extends FilterInputStream {
         if (head.startsWith("\\")) {
             String cmd = head.split("[\\s]", 2)[0];
             if (cmd.equals("\\restrict") || cmd.equals("\\unrestrict")) {
-                passRest = keepRestrict;
+                passRest = false;
                 return;
             }
             throw new LifeboatException(
@@ -208,17 +203,5 @@ public final class PlainDumpFilter extends FilterInputStream {
 
     private static String abbreviate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    }
-
-    /** Whether a psql of this version understands {@code \restrict}: 13.22+, 14.19+, 15.14+, 16.10+, 17.6+, 18+. */
-    public static boolean psqlSupportsRestrict(int major, int minor) {
-        return switch (major) {
-            case 13 -> minor >= 22;
-            case 14 -> minor >= 19;
-            case 15 -> minor >= 14;
-            case 16 -> minor >= 10;
-            case 17 -> minor >= 6;
-            default -> major >= 18;
-        };
     }
 }

@@ -47,9 +47,16 @@ import java.util.regex.Pattern;
  * <p>A failure before the swap drops the temporary database and removes the temporary directory: the
  * target is untouched and nothing half-restored remains.
  *
- * <p>The dump is loaded by the connecting role. That role should be the Odoo database user (never a
- * superuser): a plain dump is a script, and it runs with that role's privileges. A superuser
- * connection is refused unless {@link Options#allowSuperuser()} is set.
+ * <p>A dump is untrusted input: its SQL (plain script or custom-format TOC) and the code it defines
+ * (functions called by indexes, constraints, triggers, views) run during the load. It is therefore
+ * loaded, neutralized and verified in sessions of a throw-away login role ({@link RestoreRole}) that
+ * owns nothing but the temporary database: it can neither reach the other databases of the Odoo role
+ * nor change roles. After verification everything it owns is handed to the owner ({@link
+ * Options#owner()}) and the role is dropped. The connecting role needs CREATEDB and CREATEROLE for
+ * this; {@link Options#trustedDump()} loads as the connecting role instead. A superuser connection is
+ * refused unless {@link Options#allowSuperuser()} is set. Plain dumps never reach {@code psql}: only
+ * what pg_dump writes is accepted, and Lifeboat's own loader ({@link ParallelPlainLoader}) runs it over
+ * the PostgreSQL protocol, where psql's meta-commands mean nothing.
  */
 public final class RestoreEngine {
 
@@ -70,6 +77,10 @@ public final class RestoreEngine {
      * @param jobs parallel jobs (pg_restore jobs for custom/directory dumps; filestore workers)
      * @param replace allow replacing an existing database/filestore (restored aside, then swapped)
      * @param strict fail when verification finds missing or corrupt files
+     * @param trustedDump load the dump as the connecting role instead of a throw-away role (see the class
+     *     documentation); only for backups the user trusts
+     * @param owner role that owns the restored database; null: the owner of the database being replaced,
+     *     else the connecting role
      */
     public record Options(
             String target,
@@ -79,26 +90,43 @@ public final class RestoreEngine {
             int jobs,
             boolean replace,
             boolean strict,
-            boolean allowSuperuser) {}
+            boolean allowSuperuser,
+            boolean trustedDump,
+            String owner) {
 
-    /**
-     * Where to restore: the server (as the role that will own the database), the Odoo data_dir, and the
-     * client tools with the psql version (to know whether it understands {@code \restrict}).
-     */
-    public record Target(
-            PgConnection connection, Path dataDir, Path psql, Path pgRestore, int psqlMajor, int psqlMinor) {
+        /** Isolated load, owner chosen as documented. */
+        public Options(
+                String target,
+                Mode mode,
+                Boolean copy,
+                boolean neutralize,
+                int jobs,
+                boolean replace,
+                boolean strict,
+                boolean allowSuperuser) {
+            this(target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser, false, null);
+        }
 
-        /** A target using the psql and pg_restore that {@code tools} found. */
+        public Options withJobs(int n) {
+            return new Options(target, mode, copy, neutralize, n, replace, strict, allowSuperuser, trustedDump, owner);
+        }
+
+        public Options withTrustedDump(boolean trusted) {
+            return new Options(target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser, trusted, owner);
+        }
+
+        public Options withOwner(String role) {
+            return new Options(
+                    target, mode, copy, neutralize, jobs, replace, strict, allowSuperuser, trustedDump, role);
+        }
+    }
+
+    /** Where to restore: the server (as the connecting role), the Odoo data_dir, and pg_restore. */
+    public record Target(PgConnection connection, Path dataDir, Path pgRestore) {
+
+        /** A target using the pg_restore that {@code tools} found. */
         public static Target of(PgConnection connection, Path dataDir, io.lifeboat.postgres.PgTools tools) {
-            String[] v = tools.psql().version().split("\\.");
-            int minor = v.length > 1 ? Integer.parseInt(v[1].replaceAll("\\D.*", "")) : 0;
-            return new Target(
-                    connection,
-                    dataDir,
-                    tools.psql().path(),
-                    tools.pgRestore().path(),
-                    tools.psql().major(),
-                    minor);
+            return new Target(connection, dataDir, tools.pgRestore().path());
         }
 
         public Path filestore(String db) {
@@ -112,6 +140,8 @@ public final class RestoreEngine {
     private final RestoreReport report = new RestoreReport();
     private Path odooBin;
     private Path odooConfig;
+    /** The role the dump is loaded, neutralized and verified as (the restore role, or the connecting one). */
+    private PgConnection loadAs;
 
     public RestoreEngine(Target target, Options options, Progress progress) {
         this.target = target;
@@ -153,9 +183,20 @@ public final class RestoreEngine {
         report.copy = options.copy() != null ? options.copy() : sourceDb == null || !sourceDb.equals(name);
 
         try (Admin admin = new Admin(target.connection())) {
-            admin.checkRole(options.allowSuperuser());
+            boolean isolate = wantDb && !options.trustedDump();
+            Admin.RoleInfo me = admin.checkRole(options.allowSuperuser(), isolate);
             if (wantDb) DumpCompatibility.check(source, admin.serverMajor(), target.pgRestore());
             boolean dbExists = admin.exists(name);
+            String owner =
+                    options.owner() != null ? options.owner() : wantDb && dbExists ? admin.owner(name) : me.name();
+            if (wantDb && !owner.equals(me.name()) && !me.superuser() && !admin.canActAs(owner)) {
+                throw new LifeboatException(
+                        Kind.ENVIRONMENT,
+                        "role " + me.name() + " cannot give the restored database to role " + owner,
+                        "Grant it membership once (GRANT " + Admin.q(owner) + " TO " + Admin.q(me.name())
+                                + "), or name another owner with --owner.");
+            }
+            report.owner = wantDb ? owner : null;
             Path finalDir = target.filestore(name);
             boolean dirExists = Files.exists(finalDir);
             if (!options.replace() && ((wantDb && dbExists) || (wantFiles && dirExists))) {
@@ -168,8 +209,16 @@ public final class RestoreEngine {
             String tmpName = shorten(name, "_lbnew_" + suffix);
             Path tmpDir = target.filestore(tmpName);
             boolean swapped = false;
+            RestoreRole role = null;
             try {
-                if (wantDb) admin.createDatabase(tmpName);
+                if (isolate) {
+                    role = RestoreRole.create(admin, target.connection(), suffix);
+                    loadAs = role.connection();
+                    report.isolated = true;
+                } else {
+                    loadAs = target.connection();
+                }
+                if (wantDb) admin.createDatabase(tmpName, isolate ? role.name() : owner, loadAs);
                 ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "lifeboat-restore");
                     t.setDaemon(true);
@@ -197,6 +246,13 @@ public final class RestoreEngine {
                 if (wantDb) finishDatabase(tmpName);
                 if (verifyDb != null) verify(verifyDb, wantFiles ? tmpDir : finalDir, wantDb);
                 failIfUnsafe();
+                if (role != null) {
+                    admin.handOver(tmpName, role.name(), owner);
+                    role.drop(admin);
+                    role = null;
+                } else if (wantDb && !owner.equals(me.name())) {
+                    admin.handOver(tmpName, me.name(), owner);
+                }
                 if (wantFiles) syncTree(tmpDir);
                 String rollbackName = Rollbacks.asideName(name);
                 swap(
@@ -216,6 +272,7 @@ public final class RestoreEngine {
                     if (wantDb) admin.dropQuietly(tmpName);
                     deleteTreeQuietly(tmpDir);
                 }
+                if (role != null) role.dropQuietly(admin);
             }
         } catch (SQLException e) {
             throw new LifeboatException(
@@ -247,36 +304,20 @@ public final class RestoreEngine {
     private void loadDump(RestoreSource source, String db) throws IOException {
         DumpFormat format = source.dumpFormat().orElseThrow();
         progress.phase("load database", -1, "bytes");
-        var env = target.connection().env(db);
-        if (format == DumpFormat.PLAIN && options.jobs() > 1 && writtenByPgDump(source)) {
-            try (InputStream dump = new PlainDumpFilter(source.openDump(), false)) {
-                new ParallelPlainLoader(target.connection(), db, options.jobs(), progress).load(dump);
+        var env = loadAs.env(db);
+        if (format == DumpFormat.PLAIN) {
+            if (!writtenByPgDump(source)) {
+                throw new LifeboatException(
+                        Kind.BAD_INPUT,
+                        "the plain SQL dump was not written by pg_dump (it does not start with pg_dump's header)",
+                        "Lifeboat loads only pg_dump's output, never arbitrary SQL scripts; restore a pg_dump"
+                                + " dump (plain, custom or directory format) or an Odoo backup zip.");
+            }
+            try (InputStream dump = new PlainDumpFilter(source.openDump())) {
+                new ParallelPlainLoader(loadAs, db, Math.max(1, options.jobs()), progress).load(dump);
             } catch (SQLException e) {
                 throw new LifeboatException(
                         Kind.BAD_INPUT, "loading the dump failed: " + e.getMessage(), "The target was not changed.", e);
-            }
-            return;
-        }
-        if (format == DumpFormat.PLAIN) {
-            boolean keepRestrict = PlainDumpFilter.psqlSupportsRestrict(target.psqlMajor(), target.psqlMinor());
-            try (InputStream dump =
-                    new ProgressInputStream(new PlainDumpFilter(source.openDump(), keepRestrict), progress)) {
-                ProcessRunner.command(
-                                target.psql().toString(),
-                                "-X",
-                                "-q",
-                                "-v",
-                                "ON_ERROR_STOP=1",
-                                "--no-psqlrc",
-                                "-d",
-                                db,
-                                "-f",
-                                "-")
-                        .env(env)
-                        .stdin(dump)
-                        .failureKind(Kind.BAD_INPUT)
-                        .hint("The dump stopped at the first SQL error; the target was not changed.")
-                        .run();
             } catch (UncheckedIOException e) {
                 throw unwrap(e);
             }
@@ -317,7 +358,7 @@ public final class RestoreEngine {
 
     /** Copy identity and neutralization, in one transaction on the new database. */
     private void finishDatabase(String db) throws SQLException {
-        try (Connection c = target.connection().open(db)) {
+        try (Connection c = loadAs.open(db)) {
             c.setAutoCommit(false);
             if (!tableExists(c, "ir_config_parameter")) {
                 throw new LifeboatException(
@@ -335,7 +376,7 @@ public final class RestoreEngine {
         if (options.neutralize() && odooBin != null) {
             List<String> cmd = new ArrayList<>(List.of(odooBin.toString(), "neutralize", "-d", db));
             if (odooConfig != null) cmd.addAll(List.of("-c", odooConfig.toString()));
-            PgConnection pg = target.connection();
+            PgConnection pg = loadAs;
             if (pg.host() != null) cmd.addAll(List.of("--db_host", pg.host()));
             if (pg.port() != null) cmd.addAll(List.of("--db_port", Integer.toString(pg.port())));
             if (pg.user() != null) cmd.addAll(List.of("--db_user", pg.user()));
@@ -421,7 +462,7 @@ public final class RestoreEngine {
     private void verify(String db, Path filestore, boolean restoredDb) throws SQLException {
         progress.phase("verify", -1, "files");
         RestoreReport.Verification v = report.verification;
-        try (Connection c = target.connection().open(db)) {
+        try (Connection c = (restoredDb ? loadAs : target.connection()).open(db)) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             if (tableExists(c, "ir_module_module")) {
@@ -612,8 +653,8 @@ public final class RestoreEngine {
     }
 
     /**
-     * Whether a plain dump starts the way pg_dump writes it, so that the parallel loader, which relies
-     * on pg_dump's entry headers, can load it; other SQL scripts go to psql.
+     * Whether a plain dump starts the way pg_dump writes it; Lifeboat's loader relies on pg_dump's entry
+     * headers and loads nothing else.
      */
     static boolean writtenByPgDump(RestoreSource source) throws IOException {
         try (InputStream in = source.openDump()) {

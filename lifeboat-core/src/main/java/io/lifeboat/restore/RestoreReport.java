@@ -13,6 +13,11 @@ public final class RestoreReport {
     public List<String> neutralization = new ArrayList<>();
     public String newDatabaseUuid;
     public String dumpFormat;
+    /** Role that owns the restored database (null when only the filestore was restored). */
+    public String owner;
+    /** Whether the dump was loaded as a throw-away role that owned nothing else. */
+    public boolean isolated;
+
     public long files;
     public long fileBytes;
     public long loadMillis;

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -201,29 +199,75 @@ class RestoreEngineTest {
 
     @Test
     void firstSqlErrorStopsTheRestoreAndNothingIsLeft() throws Exception {
-        Path zip = zipWithDump(
-                "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nSELECT * FROM no_such_table;\nCREATE TABLE b (id int);\n");
-        String db = prefix + "_sqlerr";
-        try (var src = new ZipRestoreSource(zip)) {
-            assertThatThrownBy(() -> env.restore(src, Env.options(db)))
-                    .isInstanceOf(LifeboatException.class)
-                    .hasMessageContaining("no_such_table");
+        Path zip = zipWithDump(HostileDumps.pgDump(
+                HostileDumps.entry("a", "TABLE", "CREATE TABLE public.a (id int);\nINSERT INTO public.a VALUES (1);"),
+                HostileDumps.entry("x", "TABLE", "SELECT * FROM no_such_table;"),
+                HostileDumps.entry("b", "TABLE", "CREATE TABLE public.b (id int);")));
+        for (int jobs : List.of(1, 2)) {
+            String db = prefix + "_sqlerr" + jobs;
+            try (var src = new ZipRestoreSource(zip)) {
+                assertThatThrownBy(() -> env.restore(src, Env.options(db).withJobs(jobs)))
+                        .isInstanceOf(LifeboatException.class)
+                        .hasMessageContaining("no_such_table");
+            }
+            assertThat(env.databases()).noneMatch(d -> d.startsWith(db));
         }
-        assertThat(env.databases()).noneMatch(d -> d.startsWith(db));
         assertThat(leftovers()).isEmpty();
     }
 
     @Test
-    void psqlMetaCommandsInADumpAreRefused() throws Exception {
+    void psqlMetaCommandsNeverRunWhateverTheirForm() throws Exception {
+        Path witness = dataDir.resolve("witness");
+        String touch = "touch " + witness;
+        List<String> attacks = List.of(
+                "\\! " + touch,
+                "   \\! " + touch,
+                "\t\\! " + touch,
+                "SELECT 1; \\! " + touch,
+                "CREATE TABLE public.a (id int); \\! " + touch,
+                "SELECT '" + touch + "' \\gexec",
+                "\\set x `" + touch + "`",
+                "\\o |" + touch,
+                "\\restrict abc \\! " + touch,
+                "\\unrestrict abc\n\\! " + touch,
+                "\\copy (select 1) to program '" + touch + "'");
+        for (String attack : attacks) {
+            // inside an entry, and before the first entry; loaded with one and with two connections
+            for (String dump : List.of(
+                    HostileDumps.pgDump(HostileDumps.entry("a", "TABLE", attack)),
+                    HostileDumps.PG_DUMP_HEADER + attack + "\n")) {
+                for (int jobs : List.of(1, 2)) {
+                    String db = prefix + "_meta" + jobs;
+                    try (var src = new ZipRestoreSource(zipWithDump(dump))) {
+                        assertThatThrownBy(
+                                        () -> env.restore(src, Env.options(db).withJobs(jobs)))
+                                .as(attack)
+                                .isInstanceOf(LifeboatException.class);
+                    }
+                    assertThat(witness).as(attack).doesNotExist();
+                    assertThat(env.databases()).noneMatch(d -> d.startsWith(db));
+                }
+            }
+        }
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void sqlScriptsNotWrittenByPgDumpAreRefused() throws Exception {
         Path witness = dataDir.resolve("witness");
         Path zip = zipWithDump("CREATE TABLE a (id int);\n\\! touch " + witness + "\n");
-        try (var src = new ZipRestoreSource(zip)) {
-            assertThatThrownBy(() -> env.restore(src, Env.options(prefix + "_meta")))
-                    .isInstanceOf(LifeboatException.class)
-                    .hasMessageContaining("meta-command \\!");
+        for (int jobs : List.of(1, 2)) {
+            try (var src = new ZipRestoreSource(zip)) {
+                assertThatThrownBy(() ->
+                                env.restore(src, Env.options(prefix + "_script").withJobs(jobs)))
+                        .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(LifeboatException.Kind.BAD_INPUT);
+                            assertThat(e.getMessage()).contains("not written by pg_dump");
+                        });
+            }
         }
         assertThat(witness).doesNotExist();
-        assertThat(env.databases()).noneMatch(d -> d.startsWith(prefix + "_meta"));
+        assertThat(env.databases()).noneMatch(d -> d.startsWith(prefix + "_script"));
     }
 
     @Test
@@ -257,13 +301,10 @@ class RestoreEngineTest {
     void ownerStatementsAreDroppedAndRestrictLinesHandled() throws Exception {
         String dump = "\\restrict abc\nCREATE TABLE t (id int);\nALTER TABLE public.t OWNER TO someone_else;\n"
                 + "COPY public.t (id) FROM stdin;\n1\n\\.\n\\unrestrict abc\n";
-        for (boolean keep : List.of(true, false)) {
-            var filter =
-                    new PlainDumpFilter(new java.io.ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)), keep);
-            String out = new String(filter.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(out).doesNotContain("OWNER TO").contains("COPY public.t (id) FROM stdin;\n1\n\\.\n");
-            assertThat(out.contains("\\restrict abc")).isEqualTo(keep);
-        }
+        var filter = new PlainDumpFilter(new java.io.ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)));
+        String out = new String(filter.readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).doesNotContain("OWNER TO").contains("COPY public.t (id) FROM stdin;\n1\n\\.\n");
+        assertThat(out).doesNotContain("restrict");
     }
 
     @Test
@@ -328,7 +369,7 @@ class RestoreEngineTest {
         assertThat(r.neutralization).singleElement().asString().startsWith("odoo-bin neutralize");
         assertThat(Files.readString(args))
                 .startsWith("neutralize -d " + db + "_lbnew_")
-                .contains("--db_user odoo");
+                .contains("--db_user " + RestoreRole.PREFIX);
         assertThat(env.text(db, "SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'"))
                 .isEqualTo("true");
     }
@@ -360,12 +401,6 @@ class RestoreEngineTest {
     }
 
     private Path zipWithDump(String sql) throws IOException {
-        Path zip = dataDir.resolve("crafted-" + System.nanoTime() + ".zip");
-        try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry("dump.sql"));
-            out.write(sql.getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-        return zip;
+        return HostileDumps.zip(dataDir, sql);
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class PostgresExtension implements ParameterResolver {
 
-    /** Login role with CREATEDB, like the database user of a typical Odoo installation. */
+    /** Login role with CREATEDB (as the database user of a typical Odoo installation) and CREATEROLE (for isolated restores). */
     public static final String ODOO_ROLE = "odoo";
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PostgresExtension.class);
@@ -52,7 +52,7 @@ public final class PostgresExtension implements ParameterResolver {
     private static ClusterResource startCluster() {
         TempCluster cluster = TempCluster.start();
         try {
-            cluster.createRole(ODOO_ROLE, "LOGIN", "CREATEDB");
+            cluster.createRole(ODOO_ROLE, "LOGIN", "CREATEDB", "CREATEROLE");
         } catch (SQLException e) {
             cluster.close();
             throw new ParameterResolutionException("cannot create role " + ODOO_ROLE, e);
