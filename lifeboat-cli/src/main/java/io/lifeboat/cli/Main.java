@@ -15,7 +15,21 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        Runtime.getRuntime().addShutdownHook(new Thread(Main::onInterrupt, "lifeboat-interrupt"));
         System.exit(run(args));
+    }
+
+    /**
+     * SIGINT/SIGTERM: undoes what unfinished runs of this process made (temporary databases, roles,
+     * directories, partial files), exactly as a failure would. Exit status: 130 / 143 (the JVM's).
+     */
+    private static void onInterrupt() {
+        int undone = io.lifeboat.runs.RunLedger.abortAll();
+        if (undone > 0) {
+            System.err.println("lifeboat: interrupted; removed " + undone + " temporary item" + (undone == 1 ? "" : "s")
+                    + ", nothing was changed");
+            System.err.flush();
+        }
     }
 
     /** Runs the command line and returns its exit code (see {@link ExitCode}). */

@@ -19,13 +19,15 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DumpFileSink implements CaptureSink {
     private final Path target;
+    private final PartialFile partial;
     private final Path temp;
     private final OutputStream out;
     private boolean done;
 
-    private DumpFileSink(Path target, Path temp, OutputStream out) {
+    private DumpFileSink(Path target, PartialFile partial, OutputStream out) {
         this.target = target;
-        this.temp = temp;
+        this.partial = partial;
+        this.temp = partial == null ? null : partial.path();
         this.out = out;
     }
 
@@ -38,8 +40,8 @@ public final class DumpFileSink implements CaptureSink {
                     "Choose another name or remove the file first.");
         }
         Files.createDirectories(abs.getParent());
-        Path temp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial");
-        return new DumpFileSink(abs, temp, new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20));
+        PartialFile partial = PartialFile.create(abs);
+        return new DumpFileSink(abs, partial, new BufferedOutputStream(Files.newOutputStream(partial.path()), 1 << 20));
     }
 
     public static DumpFileSink toStream(OutputStream stream) {
@@ -68,6 +70,8 @@ public final class DumpFileSink implements CaptureSink {
             ch.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        partial.committed();
+        partial.close();
         ZipCaptureSink.syncDirectory(target.getParent());
         done = true;
         return target.toString();
@@ -80,10 +84,10 @@ public final class DumpFileSink implements CaptureSink {
         if (temp != null) {
             try {
                 out.close();
-                Files.deleteIfExists(temp);
             } catch (IOException ignored) {
-                // the name marks it as partial
+                // discarding anyway
             }
+            partial.close();
         }
     }
 }

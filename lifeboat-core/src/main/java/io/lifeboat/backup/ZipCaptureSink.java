@@ -31,15 +31,17 @@ import java.nio.file.StandardOpenOption;
 public final class ZipCaptureSink implements CaptureSink {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Path target;
+    private final PartialFile partial;
     private final Path temp;
     private final OutputStream out;
     private final OdooZipWriter zip;
     private final boolean verify;
     private boolean done;
 
-    private ZipCaptureSink(Path target, Path temp, OutputStream out, ZipOptions options, boolean verify) {
+    private ZipCaptureSink(Path target, PartialFile partial, OutputStream out, ZipOptions options, boolean verify) {
         this.target = target;
-        this.temp = temp;
+        this.partial = partial;
+        this.temp = partial == null ? null : partial.path();
         this.out = out;
         this.zip = new OdooZipWriter(out, options);
         this.verify = verify;
@@ -56,9 +58,9 @@ public final class ZipCaptureSink implements CaptureSink {
         }
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20);
-        return new ZipCaptureSink(abs, temp, out, options, verify);
+        PartialFile partial = PartialFile.create(abs);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial.path()), 1 << 20);
+        return new ZipCaptureSink(abs, partial, out, options, verify);
     }
 
     /** A sink writing to {@code stream} (not closed), e.g. standard output. */
@@ -95,6 +97,8 @@ public final class ZipCaptureSink implements CaptureSink {
         }
         if (verify) verify(temp);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        partial.committed();
+        partial.close();
         syncDirectory(target.getParent());
         done = true;
         return target.toString();
@@ -143,11 +147,7 @@ public final class ZipCaptureSink implements CaptureSink {
             } catch (IOException ignored) {
                 // discarding anyway
             }
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the name marks it as partial
-            }
+            partial.close();
         }
     }
 }

@@ -266,6 +266,11 @@ final class Admin implements AutoCloseable {
         }
     }
 
+    /** The first column of a query on the maintenance database. */
+    java.util.List<String> names(String sql) throws SQLException {
+        return Leftovers.names(conn, sql);
+    }
+
     /** Quotes an identifier. */
     static String q(String ident) {
         return "\"" + ident.replace("\"", "\"\"") + "\"";

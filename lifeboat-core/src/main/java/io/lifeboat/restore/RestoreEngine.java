@@ -7,6 +7,7 @@ import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.progress.Progress;
+import io.lifeboat.runs.RunLedger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -142,6 +143,8 @@ public final class RestoreEngine {
     private Path odooConfig;
     /** The role the dump is loaded, neutralized and verified as (the restore role, or the connecting one). */
     private PgConnection loadAs;
+    /** What this run made and has not committed yet. */
+    private RunLedger ledger;
 
     public RestoreEngine(Target target, Options options, Progress progress) {
         this.target = target;
@@ -205,20 +208,30 @@ public final class RestoreEngine {
                         (wantDb && dbExists ? "database " + name : "filestore " + finalDir) + " already exists",
                         "Restore under another name, or pass --replace to restore aside and swap, keeping the current data as a rollback point.");
             }
+            Leftovers.removeDead(admin, target.dataDir(), progress);
             String suffix = randomSuffix();
             String tmpName = shorten(name, "_lbnew_" + suffix);
             Path tmpDir = target.filestore(tmpName);
             boolean swapped = false;
             RestoreRole role = null;
+            ledger = RunLedger.begin(target.dataDir(), "restore-" + suffix, "restore " + name);
+            RunLedger.Resource roleRes = RunLedger.Resource.role(RestoreRole.PREFIX + suffix);
+            RunLedger.Resource dbRes = RunLedger.Resource.database(tmpName);
+            RunLedger.Resource dirRes = RunLedger.Resource.directory(tmpDir);
             try {
                 if (isolate) {
+                    ledger.add(roleRes, () -> withAdmin(a -> a.dropRoleQuietly(roleRes.name())));
                     role = RestoreRole.create(admin, target.connection(), suffix);
                     loadAs = role.connection();
                     report.isolated = true;
                 } else {
                     loadAs = target.connection();
                 }
-                if (wantDb) admin.createDatabase(tmpName, isolate ? role.name() : owner, loadAs);
+                if (wantDb) {
+                    ledger.add(dbRes, () -> withAdmin(a -> a.dropQuietly(tmpName)));
+                    admin.createDatabase(tmpName, isolate ? role.name() : owner, loadAs);
+                }
+                if (wantFiles) ledger.add(dirRes, () -> removeTree(tmpDir));
                 ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "lifeboat-restore");
                     t.setDaemon(true);
@@ -249,30 +262,37 @@ public final class RestoreEngine {
                 if (role != null) {
                     admin.handOver(tmpName, role.name(), owner);
                     role.drop(admin);
+                    ledger.release(roleRes);
                     role = null;
                 } else if (wantDb && !owner.equals(me.name())) {
                     admin.handOver(tmpName, me.name(), owner);
                 }
                 if (wantFiles) syncTree(tmpDir);
                 String rollbackName = Rollbacks.asideName(name);
-                swap(
-                        admin,
-                        name,
-                        tmpName,
-                        wantDb,
-                        wantDb && dbExists,
-                        wantFiles,
-                        tmpDir,
-                        finalDir,
-                        rollbackName,
-                        dirExists);
+                synchronized (ledger) { // an interruption waits for the swap, or comes before it
+                    ledger.checkCancelled();
+                    swap(
+                            admin,
+                            name,
+                            tmpName,
+                            wantDb,
+                            wantDb && dbExists,
+                            wantFiles,
+                            tmpDir,
+                            finalDir,
+                            rollbackName,
+                            dirExists);
+                    ledger.release(dbRes);
+                    ledger.release(dirRes);
+                }
                 swapped = true;
             } finally {
                 if (!swapped) {
-                    if (wantDb) admin.dropQuietly(tmpName);
-                    deleteTreeQuietly(tmpDir);
+                    if (!wantDb || admin.dropQuietly(tmpName)) ledger.release(dbRes);
+                    if (removeTree(tmpDir)) ledger.release(dirRes);
                 }
-                if (role != null) role.dropQuietly(admin);
+                if (role != null && admin.dropRoleQuietly(role.name())) ledger.release(roleRes);
+                ledger.close();
             }
         } catch (SQLException e) {
             throw new LifeboatException(
@@ -430,6 +450,7 @@ public final class RestoreEngine {
 
     /** Writes one file under a temporary name, checks its SHA-1, then renames it into place. */
     private boolean place(RestoreSource source, RestoreSource.FileRef f, Path dir) throws IOException {
+        ledger.checkCancelled();
         StoreFname name = StoreFname.parse(f.relative())
                 .orElseThrow(() ->
                         new LifeboatException(Kind.BAD_INPUT, "unsafe filestore name in source: " + f.relative()));
@@ -621,6 +642,27 @@ public final class RestoreEngine {
         } catch (LifeboatException e) {
             // sync(1) missing: the rename order still keeps readers consistent
         }
+    }
+
+    /** Runs an action with a new maintenance connection (for undoing from another thread); throws if it fails. */
+    private void withAdmin(java.util.function.Predicate<Admin> action) {
+        try (Admin a = new Admin(target.connection())) {
+            if (!action.test(a)) throw new IllegalStateException("could not undo");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Removes a temporary directory; tries again while workers that have not seen the cancellation yet may
+     * still create entries in it. True when it is gone.
+     */
+    static boolean removeTree(Path dir) {
+        for (int i = 0; i < 5 && Files.exists(dir); i++) {
+            deleteTreeQuietly(dir);
+            if (Files.exists(dir)) Thread.onSpinWait();
+        }
+        return !Files.exists(dir);
     }
 
     static void deleteTreeQuietly(Path dir) {
