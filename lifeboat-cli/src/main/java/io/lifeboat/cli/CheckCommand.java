@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "check",
         description = {
-            "Compare an Odoo database's attachments with its filestore, read-only: files missing, orphans,",
-            "corrupt content (--deep), sizes and checksums that disagree, unsafe store_fname values.",
-            "Writes nothing to the database or the filestore; a role that may only SELECT suffices.",
+            "Compare an Odoo database's attachments with its filestore, read-only.",
+            "Finds files missing, orphans, corrupt content (--deep), sizes and checksums that disagree, "
+                    + "unsafe store_fname values. Writes nothing to the database or the filestore; a role that "
+                    + "may only SELECT suffices.",
             "Exit codes: 0 clean, 4 problems found, 1 the check could not run."
         })
 final class CheckCommand implements Callable<Integer> {
