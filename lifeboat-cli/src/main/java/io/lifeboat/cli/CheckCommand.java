@@ -58,9 +58,13 @@ final class CheckCommand implements Callable<Integer> {
     String format;
 
     @Option(
-            names = "--threads",
+            names = {"-j", "--jobs"},
             paramLabel = "N",
             description = "Threads for listing and hashing files (default: one per processor).")
+    Integer jobs;
+
+    /** The former name of {@code --jobs}, still accepted. */
+    @Option(names = "--threads", hidden = true, paramLabel = "N")
     Integer threads;
 
     @Option(
@@ -78,7 +82,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         var target = instance.resolve(database);
         CheckOptions options = deep ? CheckOptions.deepCheck() : CheckOptions.fast();
-        if (threads != null) options = options.withThreads(Math.max(1, threads));
+        Integer n = jobs != null ? jobs : threads;
+        if (n != null) options = options.withThreads(Math.max(1, n));
 
         // 1. Check, read-only.
         CheckReport report;
