@@ -32,11 +32,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "backup",
         description = {
-            "Back up an Odoo database and its filestore as an Odoo-standard zip (or a pg_dump custom-format file).",
-            "The dump and the filestore come from one database snapshot; referenced files that are missing or",
-            "whose SHA-1 does not match their name are reported (exit code 3) or, with --strict, fatal.",
-            "With --repo (or $LIFEBOAT_REPO and no -o), the backup becomes a deduplicated, encrypted snapshot in a",
-            "repository instead; a writer key suffices."
+            "Back up an Odoo database and its filestore.",
+            "The backup is an Odoo-standard zip (or a pg_dump custom-format file). The dump and the "
+                    + "filestore come from one database snapshot; referenced files that are missing or whose "
+                    + "SHA-1 does not match their name are reported (exit code 3) or, with --strict, fatal.",
+            "With --repo (or $LIFEBOAT_REPO and no -o), the backup becomes a deduplicated, encrypted "
+                    + "snapshot in a repository instead; a writer key suffices."
         })
 final class BackupCommand implements Callable<Integer> {
 

@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "check",
         description = {
-            "Compare an Odoo database's attachments with its filestore, read-only: files missing, orphans,",
-            "corrupt content (--deep), sizes and checksums that disagree, unsafe store_fname values.",
-            "Writes nothing to the database or the filestore; a role that may only SELECT suffices.",
+            "Compare an Odoo database's attachments with its filestore, read-only.",
+            "Finds files missing, orphans, corrupt content (--deep), sizes and checksums that disagree, "
+                    + "unsafe store_fname values. Writes nothing to the database or the filestore; a role that "
+                    + "may only SELECT suffices.",
             "Exit codes: 0 clean, 4 problems found, 1 the check could not run."
         })
 final class CheckCommand implements Callable<Integer> {
@@ -57,9 +58,13 @@ final class CheckCommand implements Callable<Integer> {
     String format;
 
     @Option(
-            names = "--threads",
+            names = {"-j", "--jobs"},
             paramLabel = "N",
             description = "Threads for listing and hashing files (default: one per processor).")
+    Integer jobs;
+
+    /** The former name of {@code --jobs}, still accepted. */
+    @Option(names = "--threads", hidden = true, paramLabel = "N")
     Integer threads;
 
     @Option(
@@ -77,7 +82,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         var target = instance.resolve(database);
         CheckOptions options = deep ? CheckOptions.deepCheck() : CheckOptions.fast();
-        if (threads != null) options = options.withThreads(Math.max(1, threads));
+        Integer n = jobs != null ? jobs : threads;
+        if (n != null) options = options.withThreads(Math.max(1, n));
 
         // 1. Check, read-only.
         CheckReport report;

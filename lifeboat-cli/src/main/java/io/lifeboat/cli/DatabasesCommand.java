@@ -11,8 +11,11 @@ import picocli.CommandLine.Option;
 /** {@code lifeboat databases}: what Lifeboat sees of an instance. */
 @Command(
         name = "databases",
-        description =
-                "List the Odoo databases of an instance as Odoo lists them (list_db, db_name, dbfilter), with data_dir and filestore paths.")
+        description = {
+            "List the Odoo databases of an instance as Odoo lists them.",
+            "Applies list_db, db_name and dbfilter as Odoo does, and shows each database's data_dir and "
+                    + "filestore paths."
+        })
 final class DatabasesCommand implements Callable<Integer> {
 
     @Mixin

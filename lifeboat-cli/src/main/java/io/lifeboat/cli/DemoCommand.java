@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "demo",
         description = {
-            "Try Lifeboat without Odoo: start a throwaway PostgreSQL, create a synthetic Odoo-like instance,",
-            "back it up, restore it as a neutralized copy, verify it, and stop the server."
+            "Try Lifeboat without Odoo, on a throwaway PostgreSQL.",
+            "Starts a throwaway PostgreSQL, creates a synthetic Odoo-like instance, backs it up, "
+                    + "restores it as a neutralized copy, verifies it, and stops the server."
         })
 final class DemoCommand implements Callable<Integer> {
 

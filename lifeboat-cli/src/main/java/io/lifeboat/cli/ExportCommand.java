@@ -22,10 +22,10 @@ import picocli.CommandLine.Parameters;
         name = "export",
         description = {
             "Write a repository snapshot as an Odoo-standard backup zip.",
-            "The zip (dump.sql, filestore/, manifest.json) is what Odoo's",
-            "database manager, odoo-bin db load and lifeboat restore accept. The dump is converted to plain SQL",
-            "with the newest local pg_restore (no database server needed). Streams to a file or to standard",
-            "output; a file appears only complete and verified. Needs the secret key."
+            "The zip (dump.sql, filestore/, manifest.json) is what Odoo's database manager, odoo-bin db "
+                    + "load and lifeboat restore accept. The dump is converted to plain SQL with the newest local "
+                    + "pg_restore (no database server needed). Streams to a file or to standard output; a file "
+                    + "appears only complete and verified. Needs the secret key."
         })
 final class ExportCommand implements Callable<Integer> {
 

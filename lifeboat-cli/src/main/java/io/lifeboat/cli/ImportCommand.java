@@ -16,10 +16,10 @@ import picocli.CommandLine.Parameters;
         name = "import",
         description = {
             "Store existing Odoo backups in a repository as snapshots.",
-            "Deduplicated; accepts Odoo zips (from Odoo, Odoo.sh, click-odoo or",
-            "Lifeboat), pg_dump custom-format files and plain SQL dumps. Each becomes a snapshot of kind import,",
-            "dated by the file's modification time unless --time is given. Filestore files whose content does not",
-            "match their name are left out and reported (exit code 3). Works with a writer key."
+            "Deduplicated; accepts Odoo zips (from Odoo, Odoo.sh, click-odoo or Lifeboat), pg_dump "
+                    + "custom-format files and plain SQL dumps. Each becomes a snapshot of kind import, dated by "
+                    + "the file's modification time unless --time is given. Filestore files whose content does "
+                    + "not match their name are left out and reported (exit code 3). Works with a writer key."
         })
 final class ImportCommand implements Callable<Integer> {
 

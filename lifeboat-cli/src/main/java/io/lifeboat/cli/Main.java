@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Backup, restore and disaster recovery for Odoo.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -34,10 +34,16 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (see {@link ExitCode}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree, ready to execute. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         Commands.register(cli);
+        HelpFormat.apply(cli);
         cli.setExecutionExceptionHandler(Main::handle);
-        return cli.execute(args);
+        return cli;
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {

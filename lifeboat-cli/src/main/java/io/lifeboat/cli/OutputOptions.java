@@ -36,8 +36,22 @@ public final class OutputOptions {
      * terminal, is JSON, or progress is off. {@code stdoutIsData} says standard output carries data.
      */
     public TerminalProgress progress() {
-        boolean draw = !json && !quiet && !noProgress && System.console() != null;
+        boolean draw = !json && !quiet && !noProgress && interactive();
         return new TerminalProgress(draw, quiet ? null : System.err);
+    }
+
+    /**
+     * Whether standard input and output are a terminal. From Java 22 on, {@link System#console()} also
+     * returns a console when they are redirected; {@code Console.isTerminal()} then tells.
+     */
+    static boolean interactive() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // Java 21: a console exists only for a terminal
+        }
     }
 
     /** Prints {@code value} as JSON to {@code out}. */

@@ -15,11 +15,11 @@ import picocli.CommandLine.Option;
         name = "prune",
         description = {
             "Delete repository data that no snapshot uses.",
-            "Packs left by forgotten snapshots or interrupted backups are deleted; packs that are",
-            "mostly unused are rewritten. Takes an exclusive lock: it refuses to run while a backup, restore or",
-            "verify holds a lock (exit code 5), so it never deletes data of a backup in progress. Locks of",
-            "processes that died are stale and ignored. An interrupted prune leaves every snapshot readable.",
-            "Needs the secret key."
+            "Packs left by forgotten snapshots or interrupted backups are deleted; packs that are "
+                    + "mostly unused are rewritten. Takes an exclusive lock: it refuses to run while a backup, "
+                    + "restore or verify holds a lock (exit code 5), so it never deletes data of a backup in "
+                    + "progress. Locks of processes that died are stale and ignored. An interrupted prune leaves "
+                    + "every snapshot readable. Needs the secret key."
         })
 final class PruneCommand implements Callable<Integer> {
 

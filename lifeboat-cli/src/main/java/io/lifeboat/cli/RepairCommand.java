@@ -30,12 +30,14 @@ import picocli.CommandLine.Option;
 @Command(
         name = "repair",
         description = {
-            "Restore the filestore files an Odoo database references but lacks, from an Odoo zip, a directory",
-            "(a filestore, an extracted backup, a data_dir) or any snapshot of a Lifeboat repository (--repo, --key).",
-            "Without --apply it only prints the plan. With --apply it writes only missing files: never",
-            "overwrites, verifies each SHA-1 before placing, works in re-checked batches, then checks again.",
-            "Orphans can be moved to a quarantine (--quarantine-orphans) and back (--unquarantine); nothing is",
-            "ever deleted. Exit codes: 0 clean, 4 problems remain (or, without --apply, were found), 1 error."
+            "Restore the filestore files an Odoo database references but lacks.",
+            "The files come from an Odoo zip, a directory (a filestore, an extracted backup, a "
+                    + "data_dir) or any snapshot of a Lifeboat repository (--repo, --key). Without --apply it "
+                    + "only prints the plan. With --apply it writes only missing files: never overwrites, "
+                    + "verifies each SHA-1 before placing, works in re-checked batches, then checks again. "
+                    + "Orphans can be moved to a quarantine (--quarantine-orphans) and back (--unquarantine); "
+                    + "nothing is ever deleted.",
+            "Exit codes: 0 clean, 4 problems remain (or, without --apply, were found), 1 error."
         })
 final class RepairCommand implements Callable<Integer> {
     @Mixin

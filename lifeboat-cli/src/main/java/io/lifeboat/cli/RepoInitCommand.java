@@ -30,12 +30,13 @@ import picocli.CommandLine.Option;
         name = "init",
         description = {
             "Create an encrypted repository and its key files.",
-            "Two key files are written: the secret key (full access: restore, verify, prune) and",
-            "the writer key (backups only, for backup machines). Keep the secret key off the backup machine and",
-            "keep a copy of it somewhere safe: without it the repository cannot be read, by anyone.",
-            "--key and --writer-key name the files to write (default: lifeboat-<id>.key and",
-            "lifeboat-<id>.writer-key in the current directory); $LIFEBOAT_KEY_PASSPHRASE, if set, protects the",
-            "secret key file. With --recipient, data is sealed to existing public keys and no secret key is made."
+            "Two key files are written: the secret key (full access: restore, verify, prune) and the "
+                    + "writer key (backups only, for backup machines). Keep the secret key off the backup machine "
+                    + "and keep a copy of it somewhere safe: without it the repository cannot be read, by anyone.",
+            "--key and --writer-key name the files to write (default: lifeboat-<id>.key and "
+                    + "lifeboat-<id>.writer-key in the current directory); $LIFEBOAT_KEY_PASSPHRASE, if set, "
+                    + "protects the secret key file. With --recipient, data is sealed to existing public keys and "
+                    + "no secret key is made."
         })
 final class RepoInitCommand implements Callable<Integer> {
 

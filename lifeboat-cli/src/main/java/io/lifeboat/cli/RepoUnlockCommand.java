@@ -13,8 +13,8 @@ import picocli.CommandLine.Mixin;
         name = "unlock",
         description = {
             "List a repository's locks and remove stale ones.",
-            "Stale: locks of processes that ended on this machine,",
-            "or not refreshed for 30 minutes. Live locks are never removed. Works with a writer key."
+            "Stale: locks of processes that ended on this machine, or not refreshed for 30 minutes. "
+                    + "Live locks are never removed. Works with a writer key."
         })
 final class RepoUnlockCommand implements Callable<Integer> {
 

@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 /** {@code lifeboat repo writer-key}: writes a new writer key file from the secret key. */
 @Command(
         name = "writer-key",
-        description = "Write a writer key file for backup machines (needs the secret key); for a lost writer key.")
+        description = {
+            "Write a writer key file for backup machines, for example to replace a lost one.",
+            "Needs the secret key."
+        })
 final class RepoWriterKeyCommand implements Callable<Integer> {
 
     @Mixin

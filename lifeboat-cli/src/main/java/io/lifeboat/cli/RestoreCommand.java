@@ -19,11 +19,12 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "restore",
         description = {
-            "Restore an Odoo backup (zip from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory",
-            "format; plain SQL). Everything is restored aside and verified before it takes the target's name;",
-            "with --replace the current database and filestore are kept as a rollback point.",
-            "With --repo, BACKUP is a snapshot id (or a unique prefix of at least 4 digits, or latest) of that",
-            "repository; restoring needs its secret key."
+            "Restore an Odoo backup into a new database, or safely over an existing one.",
+            "Accepts zips from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory "
+                    + "format; plain SQL. Everything is restored aside and verified before it takes the target's "
+                    + "name; with --replace the current database and filestore are kept as a rollback point.",
+            "With --repo, BACKUP is a snapshot id (or a unique prefix of at least 4 digits, or latest) "
+                    + "of that repository; restoring needs its secret key."
         })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -106,25 +107,27 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fromRepo =
                 repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
-        try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
-                RestoreSource source = fromRepo
-                        ? repo.repo().openSnapshot(SnapshotsCommand.resolve(repo.repo(), backup))
-                        : DumpRestoreSource.open(Path.of(backup))) {
-            String target = database != null
-                    ? database
-                    : source.manifest()
-                            .map(m -> m.path("db_name").asText(null))
-                            .orElseThrow(() -> new LifeboatException(
-                                    Kind.USAGE,
-                                    "the backup does not name its database",
-                                    "Name the target database with -d."));
-            var inst = instance.instance();
-            PgTools tools = instance.tools();
-            var mode = part.dbOnly
-                    ? RestoreEngine.Mode.DB_ONLY
-                    : part.filestoreOnly ? RestoreEngine.Mode.FILESTORE_ONLY : RestoreEngine.Mode.FULL;
-            RestoreReport report;
-            try (TerminalProgress progress = out.progress()) {
+        RestoreReport report;
+        // The progress line starts before the repository is opened: reading a snapshot takes a while.
+        try (TerminalProgress progress = out.progress()) {
+            if (fromRepo) progress.phase("reading snapshot", -1, "");
+            try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
+                    RestoreSource source = fromRepo
+                            ? repo.repo().openSnapshot(SnapshotsCommand.resolve(repo.repo(), backup))
+                            : DumpRestoreSource.open(Path.of(backup))) {
+                String target = database != null
+                        ? database
+                        : source.manifest()
+                                .map(m -> m.path("db_name").asText(null))
+                                .orElseThrow(() -> new LifeboatException(
+                                        Kind.USAGE,
+                                        "the backup does not name its database",
+                                        "Name the target database with -d."));
+                var inst = instance.instance();
+                PgTools tools = instance.tools();
+                var mode = part.dbOnly
+                        ? RestoreEngine.Mode.DB_ONLY
+                        : part.filestoreOnly ? RestoreEngine.Mode.FILESTORE_ONLY : RestoreEngine.Mode.FULL;
                 report = new RestoreEngine(
                                 RestoreEngine.Target.of(inst.connection(), inst.dataDir(), tools),
                                 new RestoreEngine.Options(
@@ -142,10 +145,10 @@ final class RestoreCommand implements Callable<Integer> {
                         .neutralizeWith(inst.odooBin(), inst.odooBin() == null ? null : inst.configFile())
                         .run(source);
             }
-            if (out.json()) OutputOptions.printJson(System.out, report);
-            else if (out.human()) printSummary(report);
-            return report.warnings.isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
         }
+        if (out.json()) OutputOptions.printJson(System.out, report);
+        else if (out.human()) printSummary(report);
+        return report.warnings.isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
     }
 
     private static void printSummary(RestoreReport r) {

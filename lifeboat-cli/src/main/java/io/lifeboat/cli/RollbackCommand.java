@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "rollback",
         description = {
-            "Swap the rollback point left by 'restore --replace' back in (the current data becomes the rollback",
-            "point, so this can be undone too). --list shows the points; --discard deletes them for good."
+            "Swap the rollback point left by 'restore --replace' back in.",
+            "The current data becomes the rollback point, so this can be undone too. --list shows the "
+                    + "points; --discard deletes them for good."
         })
 final class RollbackCommand implements Callable<Integer> {
 

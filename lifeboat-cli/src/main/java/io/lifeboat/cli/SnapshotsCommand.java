@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "snapshots",
         description = {
-            "List the snapshots of a repository, oldest first. Works with a writer key.",
-            "NEW is what each snapshot added to the repository (before compression)."
+            "List the snapshots of a repository, oldest first.",
+            "NEW is what each snapshot added to the repository (before compression). Works with a " + "writer key."
         })
 final class SnapshotsCommand implements Callable<Integer> {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

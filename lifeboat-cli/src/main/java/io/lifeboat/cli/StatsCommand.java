@@ -13,8 +13,8 @@ import picocli.CommandLine.Mixin;
         name = "stats",
         description = {
             "Show a repository's sizes, deduplication and compression.",
-            "Sizes: what restoring every snapshot would produce, the unique data stored,",
-            "and what the backend holds; the deduplication and compression ratios. Works with a writer key."
+            "Sizes: what restoring every snapshot would produce, the unique data stored, and what the "
+                    + "backend holds; the deduplication and compression ratios. Works with a writer key."
         })
 final class StatsCommand implements Callable<Integer> {
 

@@ -2,59 +2,160 @@ package io.lifeboat.cli;
 
 import io.lifeboat.progress.Progress;
 import java.io.PrintStream;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
-/** Renders core progress as a progress bar on standard error, one bar per phase. Thread-safe. */
+/**
+ * Renders core progress on one status line of standard error, and leaves one completed line per
+ * finished phase. Thread-safe.
+ *
+ * <p>Phases may run at once (a restore loads the database while it restores the filestore), and
+ * {@link #advance} does not say which phase it counts for. It counts for the phase its thread
+ * started or inherited: a phase belongs to the thread that began it and to the threads that thread
+ * starts afterwards, so each bar counts its own units. A thread that began no phase counts for the
+ * newest one. A phase ends when its thread begins the next, when its total is reached, or on close.
+ */
 public final class TerminalProgress implements Progress, AutoCloseable {
+    private static final long REDRAW_NANOS = 100_000_000L;
+
     private final boolean draw;
     private final PrintStream warnings;
-    private ProgressBar bar;
+    private final int width;
+    private final InheritableThreadLocal<Phase> current = new InheritableThreadLocal<>();
+    private final List<Phase> active = new ArrayList<>();
+    private long lastDraw;
+    private boolean lineShown;
 
     TerminalProgress(boolean draw, PrintStream warnings) {
-        this.draw = draw;
+        this.draw = draw && warnings != null;
         this.warnings = warnings;
+        this.width = terminalWidth();
+    }
+
+    /** One phase: its name, its total (or -1) and how much is done, in its unit. */
+    private static final class Phase {
+        final String name;
+        final long total;
+        final String unit;
+        final long start = System.nanoTime();
+        final Thread owner = Thread.currentThread();
+        long done;
+
+        Phase(String name, long total, String unit) {
+            this.name = name;
+            this.total = total;
+            this.unit = unit == null ? "" : unit;
+        }
+
+        String amount(boolean finished) {
+            boolean bytes = unit.equals("bytes");
+            long shown = total >= 0 ? Math.min(done, total) : done;
+            if (total >= 0) {
+                String of = bytes
+                        ? Units.bytes(shown) + "/" + Units.bytes(total)
+                        : shown + "/" + total + (unit.isEmpty() ? "" : " " + unit);
+                return (finished ? "" : percent(shown) + " ") + of;
+            }
+            if (done == 0) return "";
+            return bytes ? Units.bytes(done) : done + (unit.isEmpty() ? "" : " " + unit);
+        }
+
+        private String percent(long shown) {
+            return total == 0 ? "100%" : String.format(Locale.ROOT, "%3d%%", shown * 100 / total);
+        }
+
+        String status() {
+            String a = amount(false);
+            return a.isEmpty() ? name + " …" : name + " " + a;
+        }
+
+        String finished() {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String a = amount(true);
+            return String.format(Locale.ROOT, "%s: done%s in %.1f s", name, a.isEmpty() ? "" : ", " + a, seconds);
+        }
     }
 
     @Override
     public synchronized void phase(String name, long total, String unit) {
-        closeBar();
-        if (!draw) return;
-        var builder = new ProgressBarBuilder()
-                .setTaskName(name)
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .continuousUpdate();
-        if ("bytes".equals(unit)) builder.setUnit(" MiB", 1 << 20).showSpeed();
-        else builder.setUnit(" " + unit, 1);
-        bar = builder.build();
+        Phase before = current.get();
+        // a thread's next phase ends its previous one; a phase inherited from the parent thread goes on
+        if (before != null && before.owner == Thread.currentThread()) finish(before);
+        Phase p = new Phase(name, total, unit);
+        current.set(p);
+        active.add(p);
+        redraw(true);
     }
 
     @Override
     public synchronized void advance(long amount) {
-        if (bar != null) bar.stepBy(amount);
+        Phase p = current.get();
+        if (p == null && !active.isEmpty()) p = active.get(active.size() - 1);
+        if (p == null || !active.contains(p)) return;
+        p.done += amount;
+        if (p.total >= 0 && p.done >= p.total) finish(p);
+        else redraw(false);
     }
 
     @Override
     public synchronized void warn(String message) {
         if (warnings == null) return;
-        if (bar != null) {
-            closeBar();
-        }
+        clearLine();
         warnings.println("warning: " + message);
+        redraw(true);
     }
 
-    private void closeBar() {
-        if (bar != null) {
-            bar.close();
-            bar = null;
+    /** Ends {@code p}: its completed line replaces the status line. */
+    private void finish(Phase p) {
+        if (!active.remove(p)) return;
+        if (!draw) return;
+        clearLine();
+        warnings.println(p.finished());
+        redraw(true);
+    }
+
+    private void redraw(boolean now) {
+        if (!draw) return;
+        long t = System.nanoTime();
+        if (!now && t - lastDraw < REDRAW_NANOS) return;
+        lastDraw = t;
+        if (active.isEmpty()) {
+            clearLine();
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Phase p : active) parts.add(p.status());
+        String line = String.join(" | ", parts);
+        if (line.length() > width - 1) line = line.substring(0, Math.max(0, width - 2)) + "…";
+        warnings.print("\r\u001b[K" + line);
+        warnings.flush();
+        lineShown = true;
+    }
+
+    private void clearLine() {
+        if (lineShown) {
+            warnings.print("\r\u001b[K");
+            warnings.flush();
+            lineShown = false;
         }
     }
 
     @Override
     public synchronized void close() {
-        closeBar();
+        for (Phase p : List.copyOf(active)) finish(p);
+        clearLine();
+        current.remove();
+    }
+
+    /** The terminal's width from {@code $COLUMNS}, or 80. */
+    private static int terminalWidth() {
+        try {
+            String c = System.getenv("COLUMNS");
+            int w = c == null ? 0 : Integer.parseInt(c.trim());
+            return w >= 20 ? w : 80;
+        } catch (NumberFormatException e) {
+            return 80;
+        }
     }
 }

@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
         name = "verify",
         description = {
             "Check a repository's structure and, with --read-data, its data.",
-            "Every key, index, snapshot record and tree must decrypt and authenticate, every",
-            "blob a snapshot needs must be indexed, every indexed pack must exist. --read-data also reads every pack (or a",
-            "subset), checks its hash, decrypts every blob and re-computes its id. Damage is named by object, and",
-            "by the snapshots and files it affects. Exit code 0: intact; 4: damage found. Needs the secret key."
+            "Every key, index, snapshot record and tree must decrypt and authenticate, every blob a "
+                    + "snapshot needs must be indexed, every indexed pack must exist. --read-data also reads "
+                    + "every pack (or a subset), checks its hash, decrypts every blob and re-computes its id. "
+                    + "Damage is named by object, and by the snapshots and files it affects.",
+            "Exit codes: 0 intact, 4 damage found. Needs the secret key."
         })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -38,7 +39,7 @@ final class VerifyCommand implements Callable<Integer> {
         @Option(
                 names = "--read-data-subset",
                 paramLabel = "n/m|x%",
-                description = "Read part of the data: n/m (packs in slice n of m, e.g. 1/7 on Mondays), x% or a"
+                description = "Read part of the data: n/m (packs in slice n of m, e.g. 1/7 on Mondays), x%% or a"
                         + " fraction (packs chosen at random).")
         String subset;
     }
