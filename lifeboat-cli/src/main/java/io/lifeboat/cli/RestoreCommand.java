@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Restore an Odoo backup into a new database, or safely over an existing one.",
             "Accepts zips from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory "
-                    + "format; plain SQL. Everything is restored aside and verified before it takes the target's "
+                    + "format; plain dumps written by pg_dump. The dump is loaded as a throw-away role that "
+                    + "owns nothing else (see docs/restore.md, 'Isolation'). Everything is restored aside and verified before it takes the target's "
                     + "name; with --replace the current database and filestore are kept as a rollback point.",
             "With --repo, BACKUP is a snapshot id (or a unique prefix of at least 4 digits, or latest) "
                     + "of that repository; restoring needs its secret key."
