@@ -70,11 +70,11 @@ final class DemoCommand implements Callable<Integer> {
         Path work = Files.createDirectories(dir).toAbsolutePath();
         Path dataDir = Files.createTempDirectory(work, "data-");
         Path zip = work.resolve("demo_" + System.currentTimeMillis() + ".zip");
-        var err = System.err;
         try (TempCluster cluster = TempCluster.start();
                 TerminalProgress progress = out.progress()) {
             if (out.human())
-                err.printf("1. started a throwaway PostgreSQL %d on port %d%n", cluster.majorVersion(), cluster.port());
+                progress.say(String.format(
+                        "1. started a throwaway PostgreSQL %d on port %d", cluster.majorVersion(), cluster.port()));
             cluster.createRole("odoo", "LOGIN", "CREATEDB", "CREATEROLE");
             cluster.createDatabase("demo", "odoo");
             var spec = SyntheticInstance.Spec.small()
@@ -87,9 +87,9 @@ final class DemoCommand implements Callable<Integer> {
                         SyntheticInstance.create(c, dataDir.resolve("filestore").resolve("demo"), spec);
             }
             if (out.human())
-                err.printf(
-                        "2. created Odoo-like database 'demo': %d attachments, %d files, %s%n",
-                        created.attachments(), created.distinctFiles(), Units.bytes(created.filestoreBytes()));
+                progress.say(String.format(
+                        "2. created Odoo-like database 'demo': %d attachments, %d files, %s",
+                        created.attachments(), created.distinctFiles(), Units.bytes(created.filestoreBytes())));
             PgConnection conn = new PgConnection(cluster.host(), cluster.port(), "odoo", null, null);
             PgTools tools = PgTools.find(cluster.majorVersion(), cluster.binDir());
             BackupReport backup = new BackupEngine(
@@ -105,9 +105,9 @@ final class DemoCommand implements Callable<Integer> {
                             (c, db) -> OutputOptions.JSON.valueToTree(
                                     OdooDatabaseInfo.read(c).toManifest()));
             if (out.human())
-                err.printf(
-                        "3. backed up to %s (%s, %d files) in %.1f s%n",
-                        zip, Units.bytes(Files.size(zip)), backup.files, backup.totalMillis / 1000.0);
+                progress.say(String.format(
+                        "3. backed up to %s (%s, %d files) in %.1f s",
+                        zip, Units.bytes(Files.size(zip)), backup.files, backup.totalMillis / 1000.0));
             RestoreReport restore;
             try (var source = new ZipRestoreSource(zip)) {
                 restore = new RestoreEngine(
@@ -119,12 +119,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             var ver = restore.verification;
             if (out.human()) {
-                err.printf(
-                        "4. restored as 'demo_copy' (new database.uuid %s, neutralized) in %.1f s%n",
-                        restore.newDatabaseUuid, restore.totalMillis / 1000.0);
-                err.printf(
-                        "5. verified: base installed %s, %d users, %d/%d referenced files present with the right SHA-1%n",
-                        ver.baseInstalled ? "yes" : "no", ver.users, ver.presentFiles, ver.referencedFiles);
+                progress.say(String.format(
+                        "4. restored as 'demo_copy' (new database.uuid %s, neutralized) in %.1f s",
+                        restore.newDatabaseUuid, restore.totalMillis / 1000.0));
+                progress.say(String.format(
+                        "5. verified: base installed %s, %d users, %d/%d referenced files present with the right SHA-1",
+                        ver.baseInstalled ? "yes" : "no", ver.users, ver.presentFiles, ver.referencedFiles));
             }
             if (out.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();

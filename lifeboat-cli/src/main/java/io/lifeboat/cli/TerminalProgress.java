@@ -106,6 +106,19 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         redraw(true);
     }
 
+    /**
+     * Prints a line of the command's own between steps: the phases still shown are ended first, so the
+     * line never lands on the status line.
+     */
+    public synchronized void say(String line) {
+        for (Phase p : List.copyOf(active)) finish(p);
+        clearLine();
+        if (warnings != null) {
+            warnings.println(line);
+            warnings.flush();
+        }
+    }
+
     /** Ends {@code p}: its completed line replaces the status line. */
     private void finish(Phase p) {
         if (!active.remove(p)) return;

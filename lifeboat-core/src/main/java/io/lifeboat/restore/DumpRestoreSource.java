@@ -51,6 +51,17 @@ public final class DumpRestoreSource implements RestoreSource {
     }
 
     @Override
+    public java.util.OptionalLong dumpSize() {
+        try {
+            return format == DumpFormat.DIRECTORY
+                    ? java.util.OptionalLong.empty()
+                    : java.util.OptionalLong.of(Files.size(path));
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    @Override
     public InputStream openDump() throws IOException {
         if (format == DumpFormat.DIRECTORY) {
             throw new LifeboatException(Kind.INTERNAL, "a directory-format dump is not a stream", null);

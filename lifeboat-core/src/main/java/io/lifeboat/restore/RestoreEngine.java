@@ -323,7 +323,9 @@ public final class RestoreEngine {
 
     private void loadDump(RestoreSource source, String db) throws IOException {
         DumpFormat format = source.dumpFormat().orElseThrow();
-        progress.phase("load database", -1, "bytes");
+        boolean streamed = format == DumpFormat.PLAIN || (format == DumpFormat.CUSTOM && options.jobs() <= 1);
+        if (streamed) progress.phase("load database", source.dumpSize().orElse(-1), "bytes");
+        else progress.phase("load database", -1, "");
         var env = loadAs.env(db);
         if (format == DumpFormat.PLAIN) {
             if (!writtenByPgDump(source)) {
@@ -481,7 +483,7 @@ public final class RestoreEngine {
     // ---------------------------------------------------------------- verification
 
     private void verify(String db, Path filestore, boolean restoredDb) throws SQLException {
-        progress.phase("verify", -1, "files");
+        progress.phase("verify", -1, "");
         RestoreReport.Verification v = report.verification;
         try (Connection c = (restoredDb ? loadAs : target.connection()).open(db)) {
             c.setAutoCommit(false);

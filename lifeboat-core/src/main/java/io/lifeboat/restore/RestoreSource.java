@@ -27,6 +27,11 @@ public interface RestoreSource extends AutoCloseable {
     /** Form of the database dump; empty when the source holds no database. */
     Optional<DumpFormat> dumpFormat();
 
+    /** Size in bytes of the stream {@link #openDump()} gives, when known (for progress). */
+    default java.util.OptionalLong dumpSize() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The dump as one stream (PLAIN or CUSTOM). */
     InputStream openDump() throws IOException;
 

@@ -54,6 +54,12 @@ public final class ZipRestoreSource implements RestoreSource {
     }
 
     @Override
+    public java.util.OptionalLong dumpSize() {
+        long n = archive.dumpSize();
+        return n >= 0 ? java.util.OptionalLong.of(n) : java.util.OptionalLong.empty();
+    }
+
+    @Override
     public InputStream openDump() throws IOException {
         return archive.openDump();
     }
