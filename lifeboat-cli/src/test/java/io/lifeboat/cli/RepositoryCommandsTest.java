@@ -117,6 +117,59 @@ class RepositoryCommandsTest {
         assertThat(snapshotIds()).hasSize(3);
     }
 
+    /** Imports the fixture as database {@code db} of instance prod, {@code days} days ago; its id. */
+    private String importAs(String db, int days) {
+        return run(args(
+                        List.of(
+                                "import",
+                                RepoCli.fixtures()
+                                        .resolve("odoo16_base_only.zip")
+                                        .toString(),
+                                "--json",
+                                "--instance",
+                                "prod",
+                                "-d",
+                                db,
+                                "--time",
+                                now.minus(Duration.ofDays(days)).toString()),
+                        withWriter))
+                .expect(ExitCode.OK)
+                .json()
+                .get(0)
+                .path("snapshotId")
+                .asText();
+    }
+
+    @Test
+    void forgetKeepsTheNewestOfEveryDatabaseWhateverThePolicy() {
+        importAs("other", 3);
+        String otherNewest = importAs("other", 2);
+        JsonNode plan = run(args(List.of("forget", "--keep-tag", "before-upgrade", "--dry-run", "--json"), withWriter))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(plan.path("newestAlwaysKept").asBoolean()).isTrue();
+        assertThat(plan.path("kept").findValuesAsText("id"))
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(4), otherNewest);
+        for (JsonNode k : plan.path("kept")) {
+            boolean newest = k.path("id").asText().equals(ids.get(4))
+                    || k.path("id").asText().equals(otherNewest);
+            List<String> reasons = new ArrayList<>();
+            k.path("reasons").forEach(r -> reasons.add(r.asText()));
+            assertThat(reasons.contains("newest")).as("%s", k).isEqualTo(newest);
+        }
+        assertThat(plan.path("warnings").get(0).asText())
+                .isEqualTo("prod/other would be left with a single snapshot (2 before)");
+        assertThat(plan.path("warnings")).hasSize(1);
+
+        var human = run(args(List.of("forget", "--keep-tag", "before-upgrade", "--dry-run"), withWriter))
+                .expect(ExitCode.OK);
+        assertThat(human.out())
+                .contains("policy: keep-tag before-upgrade, and the newest of each database")
+                .contains("3 kept, 4 would be forgotten (dry run)")
+                .contains("warning: prod/other would be left with a single snapshot (2 before)");
+        assertThat(snapshotIds()).hasSize(7);
+    }
+
     @Test
     void statsShowDeduplicationAndPruneFreesWhatForgetReleased() throws Exception {
         JsonNode stats = run(args(List.of("stats", "--json"), withWriter))
