@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
             "--keep-weekly 8 --keep-monthly 12 (at least 14 snapshots once there are 14 days of daily backups).",
             "Whatever the rules, the newest snapshot of each instance and database is kept; the plan warns when",
             "a database would be left with a single snapshot. Only records are removed: run prune (or pass",
-            "--prune) to free the space. Works with a writer key (except --prune)."
+            "--prune) to free the space. Needs the secret key: for a writer key the repository is append-only",
+            "(a writer key can show the plan with --dry-run)."
         })
 final class ForgetCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)([yYmwdh])");
@@ -92,7 +93,7 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Only show what would be removed.")
     boolean dryRun;
 
-    @Option(names = "--prune", description = "Then delete the data no snapshot uses any more (needs the secret key).")
+    @Option(names = "--prune", description = "Then delete the data no snapshot uses any more.")
     boolean prune;
 
     @Override
@@ -109,7 +110,7 @@ final class ForgetCommand implements Callable<Integer> {
                 keepYearly,
                 keepWithin == null ? null : parseDuration(keepWithin),
                 Set.copyOf(keepTags));
-        try (RepositoryOptions.Opened repo = repository.open(prune && !dryRun);
+        try (RepositoryOptions.Opened repo = repository.open(!dryRun);
                 TerminalProgress progress = out.progress()) {
             ForgetResult result = repo.repo().forget(policy, dryRun);
             PruneResult pruned = prune && !dryRun ? repo.repo().prune(PruneOptions.DEFAULT, progress) : null;

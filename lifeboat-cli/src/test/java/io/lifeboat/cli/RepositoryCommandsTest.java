@@ -81,7 +81,7 @@ class RepositoryCommandsTest {
     }
 
     @Test
-    void forgetShowsAPlanThenAppliesItWithAWriterKey() {
+    void forgetShowsAPlanWithAWriterKeyThenAppliesItWithTheSecretKey() {
         JsonNode plan = run(args(
                         List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade", "--dry-run", "--json"),
                         withWriter))
@@ -93,7 +93,14 @@ class RepositoryCommandsTest {
                 .containsExactlyInAnyOrder(ids.get(0), ids.get(3), ids.get(4));
         assertThat(snapshotIds()).hasSize(5);
 
-        var applied = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withWriter))
+        var refused = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withWriter));
+        assertThat(refused.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err())
+                .contains("this command needs the repository's secret key")
+                .contains("append-only");
+        assertThat(snapshotIds()).hasSize(5);
+
+        var applied = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withKey))
                 .expect(ExitCode.OK);
         assertThat(applied.out())
                 .contains("prod/fx16:")
@@ -168,6 +175,24 @@ class RepositoryCommandsTest {
                 .contains("3 kept, 4 would be forgotten (dry run)")
                 .contains("warning: prod/other would be left with a single snapshot (2 before)");
         assertThat(snapshotIds()).hasSize(7);
+    }
+
+    @Test
+    void aWriterKeyCannotPruneAndPruneWithTheSecretKeyWorks() throws Exception {
+        run(args(List.of("forget", "--keep-last", "1"), withKey)).expect(ExitCode.OK);
+        List<Path> packs = RepoCli.packs(repo);
+        List<Path> index = RepoCli.objects(repo.resolve("index"));
+        for (List<String> prune : List.of(List.of("prune"), List.of("prune", "--dry-run"))) {
+            var refused = run(args(prune, withWriter));
+            assertThat(refused.exit()).as("%s", prune).isEqualTo(ExitCode.USAGE);
+            assertThat(refused.err())
+                    .contains("this command needs the repository's secret key")
+                    .contains("append-only");
+        }
+        assertThat(RepoCli.packs(repo)).isEqualTo(packs);
+        assertThat(RepoCli.objects(repo.resolve("index"))).isEqualTo(index);
+        run(args(List.of("prune"), withKey)).expect(ExitCode.OK);
+        run(args(List.of("verify", "--read-data"), withKey)).expect(ExitCode.OK);
     }
 
     @Test

@@ -14,6 +14,7 @@ final class Forget {
     private Forget() {}
 
     static ForgetResult run(Repository repo, RetentionPolicy policy, boolean dryRun) throws IOException {
+        if (!dryRun) repo.requireDelete("forget snapshots");
         try (RepositoryLock lock = dryRun ? null : repo.lock(false, "forget")) {
             ForgetResult r = plan(repo.snapshots(), policy, repo.options().zone());
             if (!dryRun) {

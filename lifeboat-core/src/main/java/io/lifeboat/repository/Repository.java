@@ -382,6 +382,19 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * Removing snapshots or data needs full access: for a writer key the repository is append-only,
+     * so that a stolen backup machine cannot erase the history through Lifeboat.
+     */
+    void requireDelete(String what) {
+        if (!canRead()) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "cannot " + what + " with a writer key: the repository is append-only for it",
+                    "Removing snapshots or data needs the repository's secret key.");
+        }
+    }
+
     RepositoryLock lock(boolean exclusive, String operation) throws IOException {
         return RepositoryLock.acquire(backend, options, scheduler, exclusive, operation);
     }
