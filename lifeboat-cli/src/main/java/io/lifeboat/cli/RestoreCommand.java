@@ -22,8 +22,10 @@ import picocli.CommandLine.Parameters;
             "Restore an Odoo backup (zip from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory",
             "format; plain SQL). Everything is restored aside and verified before it takes the target's name;",
             "with --replace the current database and filestore are kept as a rollback point.",
-            "With --repo, BACKUP is a snapshot id (or a unique prefix of at least 4 digits, or latest) of that",
-            "repository; restoring needs its secret key."
+            "With --repo, BACKUP is a snapshot of that repository: an id (or a unique prefix of at least 4",
+            "digits), or latest:DATABASE / latest:INSTANCE/DATABASE for the newest snapshot of that database.",
+            "Plain latest is refused when the repository holds more than one database: -d names the target",
+            "only, never the snapshot's database. Restoring from a repository needs its secret key."
         })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -39,7 +41,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "BACKUP",
-            description = "Backup file or dump directory; with --repo, a snapshot id or latest.")
+            description = "Backup file or dump directory; with --repo, a snapshot id or latest:[INSTANCE/]DATABASE.")
     String backup;
 
     @Option(
@@ -94,9 +96,8 @@ final class RestoreCommand implements Callable<Integer> {
         boolean fromRepo =
                 repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
         try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
-                RestoreSource source = fromRepo
-                        ? repo.repo().openSnapshot(SnapshotsCommand.resolve(repo.repo(), backup))
-                        : DumpRestoreSource.open(Path.of(backup))) {
+                RestoreSource source =
+                        fromRepo ? repo.repo().openSnapshot(backup) : DumpRestoreSource.open(Path.of(backup))) {
             String target = database != null
                     ? database
                     : source.manifest()

@@ -126,6 +126,10 @@ class RepositoryCommandsTest {
 
     /** Imports the fixture as database {@code db} of instance prod, {@code days} days ago; its id. */
     private String importAs(String db, int days) {
+        return importAs("prod", db, now.minus(Duration.ofDays(days)));
+    }
+
+    private String importAs(String instance, String db, Instant time) {
         return run(args(
                         List.of(
                                 "import",
@@ -134,11 +138,11 @@ class RepositoryCommandsTest {
                                         .toString(),
                                 "--json",
                                 "--instance",
-                                "prod",
+                                instance,
                                 "-d",
                                 db,
                                 "--time",
-                                now.minus(Duration.ofDays(days)).toString()),
+                                time.toString()),
                         withWriter))
                 .expect(ExitCode.OK)
                 .json()
@@ -175,6 +179,53 @@ class RepositoryCommandsTest {
                 .contains("3 kept, 4 would be forgotten (dry run)")
                 .contains("warning: prod/other would be left with a single snapshot (2 before)");
         assertThat(snapshotIds()).hasSize(7);
+    }
+
+    @Test
+    void latestNamesTheNewestSnapshotOfOneDatabaseAndIsRefusedWhenAmbiguous() throws Exception {
+        // the repository's newest snapshot is of another database than prod/fx16
+        String crm = importAs("prod", "crm", now.plus(Duration.ofHours(1)));
+        Path zip = tmp.resolve("latest.zip");
+        for (List<String> cmd : List.of(
+                List.of("export", "latest", "-o", zip.toString()),
+                List.of("restore", "latest", "-d", "fx16", "--replace", "--data-dir", tmp.toString()))) {
+            var refused = run(args(cmd, withKey));
+            assertThat(refused.exit()).as("%s", cmd).isEqualTo(ExitCode.USAGE);
+            assertThat(refused.err())
+                    .contains("lifeboat: latest is ambiguous: the repository holds snapshots of 2 databases")
+                    .contains("hint: Say which one: latest:fx16 (newest "
+                            + ids.get(4).substring(0, 8) + "), latest:crm" + " (newest " + crm.substring(0, 8)
+                            + "); or give a snapshot id.");
+        }
+        assertThat(zip).doesNotExist();
+
+        var exported = run(args(List.of("export", "latest:fx16", "-o", zip.toString()), withKey))
+                .expect(ExitCode.OK);
+        assertThat(exported.err()).contains("exported snapshot " + ids.get(4).substring(0, 8) + " (prod/fx16,");
+        Files.delete(zip);
+        assertThat(run(args(List.of("export", "latest:prod/crm", "-o", zip.toString()), withKey))
+                        .expect(ExitCode.OK)
+                        .err())
+                .contains("exported snapshot " + crm.substring(0, 8) + " (prod/crm,");
+
+        // the same database name on another instance: latest:fx16 is ambiguous, INSTANCE/DATABASE is not
+        String staging = importAs("staging", "fx16", now.minus(Duration.ofDays(1)));
+        var twin = run(args(List.of("export", "latest:fx16", "-o", "-"), withKey));
+        assertThat(twin.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(twin.err())
+                .contains("latest:fx16 is ambiguous: 2 instances have a database fx16")
+                .contains("latest:prod/fx16 (newest " + ids.get(4).substring(0, 8) + ")")
+                .contains("latest:staging/fx16 (newest " + staging.substring(0, 8) + ")");
+        assertThat(twin.outBytes()).isEmpty();
+        var unknown = run(args(List.of("export", "latest:nope", "-o", "-"), withKey));
+        assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("no snapshot of database nope");
+
+        // snapshots resolves the same way, and lists the newest of each database
+        assertThat(snapshotIds("latest:staging/fx16")).containsExactly(staging);
+        assertThat(snapshotIds("--latest")).containsExactly(staging, ids.get(4), crm);
+        assertThat(snapshotIds("--latest", "-d", "fx16")).containsExactly(staging, ids.get(4));
+        assertThat(run(args(List.of("snapshots", "latest"), withWriter)).exit()).isEqualTo(ExitCode.USAGE);
     }
 
     @Test
