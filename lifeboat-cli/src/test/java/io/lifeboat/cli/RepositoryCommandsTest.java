@@ -37,25 +37,30 @@ class RepositoryCommandsTest {
                 .expect(ExitCode.OK);
         withKey = List.of("--repo", repo.toString(), "--key", key.toString());
         withWriter = List.of("--repo", repo.toString(), "--writer-key", writer.toString());
-        String zip = RepoCli.fixtures().resolve("odoo16_base_only.zip").toString();
         // five nightly backups, oldest first; the oldest is tagged
         for (int day = 4; day >= 0; day--) {
-            List<String> cmd = new ArrayList<>(List.of(
-                    "import",
-                    zip,
-                    "--json",
+            ids.add(imported(
+                    "odoo16_base_only.zip",
                     "--instance",
                     "prod",
                     "--time",
-                    now.minus(Duration.ofDays(day)).toString()));
-            if (day == 4) cmd.addAll(List.of("--tag", "before-upgrade"));
-            ids.add(run(args(cmd, withWriter))
-                    .expect(ExitCode.OK)
-                    .json()
-                    .get(0)
-                    .path("snapshotId")
-                    .asText());
+                    now.minus(Duration.ofDays(day)).toString(),
+                    "--tag",
+                    day == 4 ? "before-upgrade" : "nightly"));
         }
+    }
+
+    /** Imports a fixture zip with the writer key; the snapshot's id. */
+    private String imported(String fixture, String... options) {
+        return run(args(
+                        List.of("import", RepoCli.fixtures().resolve(fixture).toString(), "--json"),
+                        List.of(options),
+                        withWriter))
+                .expect(ExitCode.OK)
+                .json()
+                .get(0)
+                .path("snapshotId")
+                .asText();
     }
 
     private List<String> snapshotIds(String... filters) {
@@ -130,25 +135,7 @@ class RepositoryCommandsTest {
     }
 
     private String importAs(String instance, String db, Instant time) {
-        return run(args(
-                        List.of(
-                                "import",
-                                RepoCli.fixtures()
-                                        .resolve("odoo16_base_only.zip")
-                                        .toString(),
-                                "--json",
-                                "--instance",
-                                instance,
-                                "-d",
-                                db,
-                                "--time",
-                                time.toString()),
-                        withWriter))
-                .expect(ExitCode.OK)
-                .json()
-                .get(0)
-                .path("snapshotId")
-                .asText();
+        return imported("odoo16_base_only.zip", "--instance", instance, "-d", db, "--time", time.toString());
     }
 
     @Test
@@ -258,25 +245,14 @@ class RepositoryCommandsTest {
                 .contains("snapshots          5");
 
         // an older, different backup in the same group, then forgotten: its data is what prune frees
-        String other = run(args(
-                        List.of(
-                                "import",
-                                RepoCli.fixtures()
-                                        .resolve("odoo17_base_mail_attachments.zip")
-                                        .toString(),
-                                "--instance",
-                                "prod",
-                                "-d",
-                                "fx16",
-                                "--time",
-                                now.minus(Duration.ofDays(10)).toString(),
-                                "--json"),
-                        withWriter))
-                .expect(ExitCode.OK)
-                .json()
-                .get(0)
-                .path("snapshotId")
-                .asText();
+        String other = imported(
+                "odoo17_base_mail_attachments.zip",
+                "--instance",
+                "prod",
+                "-d",
+                "fx16",
+                "--time",
+                now.minus(Duration.ofDays(10)).toString());
         long before = run(args(List.of("stats", "--json"), withWriter))
                 .json()
                 .path("packBytes")

@@ -374,12 +374,9 @@ public final class Repository implements AutoCloseable {
     }
 
     void requireRead(String what) {
-        if (!canRead()) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "cannot " + what + " with a writer key",
-                    "Open the repository with its secret key; the writer key can only write snapshots.");
-        }
+        requireSecret(
+                "cannot " + what + " with a writer key",
+                "Open the repository with its secret key; the writer key can only write snapshots.");
     }
 
     /**
@@ -387,12 +384,13 @@ public final class Repository implements AutoCloseable {
      * so that a stolen backup machine cannot erase the history through Lifeboat.
      */
     void requireDelete(String what) {
-        if (!canRead()) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "cannot " + what + " with a writer key: the repository is append-only for it",
-                    "Removing snapshots or data needs the repository's secret key.");
-        }
+        requireSecret(
+                "cannot " + what + " with a writer key: the repository is append-only for it",
+                "Removing snapshots or data needs the repository's secret key.");
+    }
+
+    private void requireSecret(String message, String hint) {
+        if (!canRead()) throw new LifeboatException(Kind.USAGE, message, hint);
     }
 
     RepositoryLock lock(boolean exclusive, String operation) throws IOException {

@@ -38,20 +38,7 @@ class ForgetTest {
 
     static SnapshotInfo snap(Instant t, String database, List<String> tags) {
         String id = String.format("%064x", t.getEpochSecond()) + database;
-        return new SnapshotInfo(
-                id.substring(id.length() - 64),
-                t,
-                "prod",
-                database,
-                "h",
-                SnapshotKind.SCHEDULED,
-                tags,
-                null,
-                null,
-                Map.of(),
-                List.of(),
-                new SnapshotInfo.Summary("CUSTOM", 1, 0, 0, 0, 0, 0),
-                List.of());
+        return Fixtures.record(id.substring(id.length() - 64), t, "prod", database, tags);
     }
 
     static Stream<Arguments> policies() {

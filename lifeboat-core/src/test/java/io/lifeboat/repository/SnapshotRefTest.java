@@ -7,7 +7,6 @@ import io.lifeboat.LifeboatException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +16,7 @@ class SnapshotRefTest {
     /** A snapshot taken {@code hour} hours after T0; its id starts with {@code idStart}. */
     static SnapshotInfo snap(String idStart, String instance, String database, int hour) {
         String id = (idStart + "0".repeat(64)).substring(0, 64);
-        return new SnapshotInfo(
-                id,
-                T0.plusSeconds(3600L * hour),
-                instance,
-                database,
-                "h",
-                SnapshotKind.SCHEDULED,
-                List.of(),
-                null,
-                null,
-                Map.of(),
-                List.of(),
-                new SnapshotInfo.Summary("CUSTOM", 1, 0, 0, 0, 0, 0),
-                List.of());
+        return Fixtures.record(id, T0.plusSeconds(3600L * hour), instance, database, List.of());
     }
 
     // the newest snapshot of the repository is of prod/crm: what plain latest used to pick
