@@ -35,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     OutputOptions out;
 
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or latest.")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = SnapshotsCommand.REF_HELP)
     String snapshot;
 
     @Option(
@@ -70,7 +70,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Export.Result result;
         try (RepositoryOptions.Opened repo = repository.open(true);
-                SnapshotSource source = repo.repo().openSnapshot(SnapshotsCommand.resolve(repo.repo(), snapshot));
+                SnapshotSource source = repo.repo().openSnapshot(snapshot);
                 TerminalProgress progress = out.progress()) {
             var info = source.info();
             String file = output != null

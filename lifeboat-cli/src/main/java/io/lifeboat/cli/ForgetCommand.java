@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
             "Remove snapshots that no retention rule keeps.",
             "Rules apply per instance and database, newest first;",
             "a snapshot is kept when any rule keeps it. Without rules the default applies: --keep-daily 14",
-            "--keep-weekly 8 --keep-monthly 12 (at least 14 snapshots once there are 14 days of daily backups),",
-            "and the newest snapshot is always kept. Only records are removed: run prune (or pass --prune) to",
-            "free the space. Works with a writer key (except --prune)."
+            "--keep-weekly 8 --keep-monthly 12 (at least 14 snapshots once there are 14 days of daily backups).",
+            "Whatever the rules, the newest snapshot of each instance and database is kept; the plan warns when",
+            "a database would be left with a single snapshot. Only records are removed: run prune (or pass",
+            "--prune) to free the space. Needs the secret key: for a writer key the repository is append-only",
+            "(a writer key can show the plan with --dry-run)."
         })
 final class ForgetCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)([yYmwdh])");
@@ -91,7 +93,7 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Only show what would be removed.")
     boolean dryRun;
 
-    @Option(names = "--prune", description = "Then delete the data no snapshot uses any more (needs the secret key).")
+    @Option(names = "--prune", description = "Then delete the data no snapshot uses any more.")
     boolean prune;
 
     @Override
@@ -108,7 +110,7 @@ final class ForgetCommand implements Callable<Integer> {
                 keepYearly,
                 keepWithin == null ? null : parseDuration(keepWithin),
                 Set.copyOf(keepTags));
-        try (RepositoryOptions.Opened repo = repository.open(prune && !dryRun);
+        try (RepositoryOptions.Opened repo = repository.open(!dryRun);
                 TerminalProgress progress = out.progress()) {
             ForgetResult result = repo.repo().forget(policy, dryRun);
             PruneResult pruned = prune && !dryRun ? repo.repo().prune(PruneOptions.DEFAULT, progress) : null;
@@ -116,12 +118,14 @@ final class ForgetCommand implements Callable<Integer> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("applied", result.applied());
                 m.put("policy", policy.isEmpty() ? RetentionPolicy.DEFAULT : policy);
+                m.put("newestAlwaysKept", true);
                 m.put("kept", decisions(result, true));
                 m.put("removed", decisions(result, false));
+                m.put("warnings", result.warnings());
                 m.put("prune", pruned);
                 RepoJson.print(System.out, m);
             } else if (out.human()) {
-                print(System.out, result, policy.isEmpty());
+                print(System.out, result, policy);
                 if (pruned != null) PruneCommand.print(System.out, pruned);
                 else if (prune) System.out.println("prune skipped in a dry run");
             }
@@ -141,8 +145,8 @@ final class ForgetCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void print(PrintStream o, ForgetResult r, boolean defaultPolicy) {
-        if (defaultPolicy) o.println("policy: default (keep-daily 14, keep-weekly 8, keep-monthly 12, and the newest)");
+    private static void print(PrintStream o, ForgetResult r, RetentionPolicy policy) {
+        o.println("policy: " + describe(policy) + ", and the newest of each database");
         String group = null;
         for (ForgetResult.Decision d : r.decisions()) {
             SnapshotInfo s = d.snapshot();
@@ -163,6 +167,26 @@ final class ForgetCommand implements Callable<Integer> {
         o.printf(
                 "%d kept, %d %s%n",
                 r.kept().size(), removed, r.applied() ? "forgotten" : "would be forgotten (dry run)");
+        for (String w : r.warnings()) o.println("warning: " + w);
+    }
+
+    /** The rules as given on the command line, or the default spelled out. */
+    static String describe(RetentionPolicy policy) {
+        if (policy.isEmpty()) return "default (keep-daily 14, keep-weekly 8, keep-monthly 12)";
+        List<String> rules = new ArrayList<>();
+        int[] counts = {
+            policy.keepLast(),
+            policy.keepHourly(),
+            policy.keepDaily(),
+            policy.keepWeekly(),
+            policy.keepMonthly(),
+            policy.keepYearly()
+        };
+        String[] names = {"last", "hourly", "daily", "weekly", "monthly", "yearly"};
+        for (int i = 0; i < counts.length; i++) if (counts[i] > 0) rules.add("keep-" + names[i] + " " + counts[i]);
+        if (policy.keepWithin() != null) rules.add("keep-within " + policy.keepWithin());
+        policy.keepTags().stream().sorted().forEach(t -> rules.add("keep-tag " + t));
+        return String.join(", ", rules);
     }
 
     /** {@code 7d}, {@code 1y6m}, {@code 36h}, or ISO-8601 such as {@code P10D}. */

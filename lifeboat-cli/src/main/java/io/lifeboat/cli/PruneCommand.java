@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
                     + "mostly unused are rewritten. Takes an exclusive lock: it refuses to run while a backup, "
                     + "restore or verify holds a lock (exit code 5), so it never deletes data of a backup in "
                     + "progress. Locks of processes that died are stale and ignored. An interrupted prune leaves "
-                    + "every snapshot readable. Needs the secret key."
+                    + "every snapshot readable. Needs the secret key: for a writer key the repository is "
+                    + "append-only."
         })
 final class PruneCommand implements Callable<Integer> {
 

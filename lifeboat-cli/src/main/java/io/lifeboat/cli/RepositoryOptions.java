@@ -119,7 +119,8 @@ public final class RepositoryOptions {
 
     /**
      * Opens the repository. {@code needSecret}: the operation reads sealed data (restore, verify,
-     * prune, export), so a secret key is required; otherwise a writer key suffices.
+     * export) or removes snapshots or data (forget, prune), so a secret key is required; otherwise a
+     * writer key suffices.
      */
     public Opened open(boolean needSecret) throws IOException {
         Path secretFile = keyFile();
@@ -129,8 +130,8 @@ public final class RepositoryOptions {
                     Kind.USAGE,
                     "this command needs the repository's secret key",
                     writerFile != null
-                            ? "A writer key can only write snapshots; give the secret key with --key FILE or " + KEY_ENV
-                                    + "."
+                            ? "A writer key can only add snapshots (the repository is append-only for it); give the"
+                                    + " secret key with --key FILE or " + KEY_ENV + "."
                             : "Give the secret key with --key FILE or " + KEY_ENV + ".");
         }
         if (secretFile == null && writerFile == null) {

@@ -22,10 +22,14 @@ import picocli.CommandLine.Parameters;
             "Restore an Odoo backup into a new database, or safely over an existing one.",
             "Accepts zips from Odoo, Odoo.sh, click-odoo or Lifeboat; pg_dump custom or directory "
                     + "format; plain dumps written by pg_dump. The dump is loaded as a throw-away role that "
-                    + "owns nothing else (see docs/restore.md, 'Isolation'). Everything is restored aside and verified before it takes the target's "
-                    + "name; with --replace the current database and filestore are kept as a rollback point.",
-            "With --repo, BACKUP is a snapshot id (or a unique prefix of at least 4 digits, or latest) "
-                    + "of that repository; restoring needs its secret key."
+                    + "owns nothing else (see docs/restore.md, 'Isolation'). Everything is restored aside and "
+                    + "verified before it takes the target's name; with --replace the current database and "
+                    + "filestore are kept as a rollback point.",
+            "With --repo, BACKUP is a snapshot of that repository: an id (or a unique prefix of at least 4 "
+                    + "digits), or latest:DATABASE / latest:INSTANCE/DATABASE for the newest snapshot of that "
+                    + "database. Plain latest is refused when the repository holds more than one database: -d "
+                    + "names the target only, never the snapshot's database. Restoring from a repository needs "
+                    + "its secret key."
         })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -41,7 +45,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "BACKUP",
-            description = "Backup file or dump directory; with --repo, a snapshot id or latest.")
+            description = "Backup file or dump directory; with --repo, a snapshot id or latest:[INSTANCE/]DATABASE.")
     String backup;
 
     @Option(
@@ -113,9 +117,8 @@ final class RestoreCommand implements Callable<Integer> {
         try (TerminalProgress progress = out.progress()) {
             if (fromRepo) progress.phase("reading snapshot", -1, "");
             try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
-                    RestoreSource source = fromRepo
-                            ? repo.repo().openSnapshot(SnapshotsCommand.resolve(repo.repo(), backup))
-                            : DumpRestoreSource.open(Path.of(backup))) {
+                    RestoreSource source =
+                            fromRepo ? repo.repo().openSnapshot(backup) : DumpRestoreSource.open(Path.of(backup))) {
                 String target = database != null
                         ? database
                         : source.manifest()

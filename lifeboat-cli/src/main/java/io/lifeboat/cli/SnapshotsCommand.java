@@ -1,10 +1,12 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.repository.SnapshotGroup;
 import io.lifeboat.repository.SnapshotInfo;
 import java.io.PrintStream;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code lifeboat snapshots}: lists a repository's snapshots, oldest first. */
 @Command(
@@ -21,6 +24,11 @@ import picocli.CommandLine.Option;
             "NEW is what each snapshot added to the repository (before compression). Works with a " + "writer key."
         })
 final class SnapshotsCommand implements Callable<Integer> {
+    /** How the commands that take a snapshot describe it. */
+    static final String REF_HELP = "Snapshot id (or a unique prefix of at least 4 digits), or latest:DATABASE or"
+            + " latest:INSTANCE/DATABASE (the newest snapshot of that database; plain latest when the repository"
+            + " holds only one).";
+
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Mixin
@@ -40,33 +48,41 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Option(names = "--tag", description = "Only snapshots with this tag (repeatable: any of them).")
     List<String> tags = new ArrayList<>();
 
+    @Option(
+            names = "--latest",
+            description = "Only the newest snapshot of each instance and database (what latest:INSTANCE/DATABASE"
+                    + " names), after the other filters.")
+    boolean latest;
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "SNAPSHOT",
+            description = "Only the snapshot this names, e.g. to see which one latest:DATABASE is. " + REF_HELP)
+    String ref;
+
     @Override
     public Integer call() throws Exception {
         try (RepositoryOptions.Opened o = repository.open(false)) {
-            List<SnapshotInfo> list = o.repo().snapshots().stream()
+            List<SnapshotInfo> all =
+                    ref == null ? o.repo().snapshots() : List.of(o.repo().snapshot(ref));
+            List<SnapshotInfo> list = all.stream()
                     .filter(s -> instance == null || instance.equals(s.instance()))
                     .filter(s -> database == null || database.equals(s.database()))
                     .filter(s -> tags.isEmpty() || s.tags().stream().anyMatch(tags::contains))
                     .toList();
+            if (latest) {
+                list = SnapshotGroup.newestFirst(list).values().stream()
+                        .map(g -> g.get(0))
+                        .sorted(Comparator.comparing(SnapshotInfo::time).thenComparing(SnapshotInfo::id))
+                        .toList();
+            }
             if (out.json())
                 RepoJson.print(
                         System.out, list.stream().map(SnapshotsCommand::json).toList());
             else if (out.human()) print(System.out, list);
             return ExitCode.OK;
         }
-    }
-
-    /** A snapshot id as given, or for {@code latest} the id of the newest snapshot. */
-    static String resolve(io.lifeboat.repository.Repository repo, String ref) throws java.io.IOException {
-        if (!"latest".equals(ref)) return ref;
-        List<SnapshotInfo> all = repo.snapshots();
-        if (all.isEmpty()) {
-            throw new io.lifeboat.LifeboatException(
-                    io.lifeboat.LifeboatException.Kind.USAGE,
-                    "the repository has no snapshots",
-                    "Take one with lifeboat backup --repo.");
-        }
-        return all.get(all.size() - 1).id();
     }
 
     /** A snapshot as shown in JSON (the tree's blob ids left out). */

@@ -37,25 +37,30 @@ class RepositoryCommandsTest {
                 .expect(ExitCode.OK);
         withKey = List.of("--repo", repo.toString(), "--key", key.toString());
         withWriter = List.of("--repo", repo.toString(), "--writer-key", writer.toString());
-        String zip = RepoCli.fixtures().resolve("odoo16_base_only.zip").toString();
         // five nightly backups, oldest first; the oldest is tagged
         for (int day = 4; day >= 0; day--) {
-            List<String> cmd = new ArrayList<>(List.of(
-                    "import",
-                    zip,
-                    "--json",
+            ids.add(imported(
+                    "odoo16_base_only.zip",
                     "--instance",
                     "prod",
                     "--time",
-                    now.minus(Duration.ofDays(day)).toString()));
-            if (day == 4) cmd.addAll(List.of("--tag", "before-upgrade"));
-            ids.add(run(args(cmd, withWriter))
-                    .expect(ExitCode.OK)
-                    .json()
-                    .get(0)
-                    .path("snapshotId")
-                    .asText());
+                    now.minus(Duration.ofDays(day)).toString(),
+                    "--tag",
+                    day == 4 ? "before-upgrade" : "nightly"));
         }
+    }
+
+    /** Imports a fixture zip with the writer key; the snapshot's id. */
+    private String imported(String fixture, String... options) {
+        return run(args(
+                        List.of("import", RepoCli.fixtures().resolve(fixture).toString(), "--json"),
+                        List.of(options),
+                        withWriter))
+                .expect(ExitCode.OK)
+                .json()
+                .get(0)
+                .path("snapshotId")
+                .asText();
     }
 
     private List<String> snapshotIds(String... filters) {
@@ -81,7 +86,7 @@ class RepositoryCommandsTest {
     }
 
     @Test
-    void forgetShowsAPlanThenAppliesItWithAWriterKey() {
+    void forgetShowsAPlanWithAWriterKeyThenAppliesItWithTheSecretKey() {
         JsonNode plan = run(args(
                         List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade", "--dry-run", "--json"),
                         withWriter))
@@ -93,7 +98,14 @@ class RepositoryCommandsTest {
                 .containsExactlyInAnyOrder(ids.get(0), ids.get(3), ids.get(4));
         assertThat(snapshotIds()).hasSize(5);
 
-        var applied = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withWriter))
+        var refused = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withWriter));
+        assertThat(refused.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err())
+                .contains("this command needs the repository's secret key")
+                .contains("append-only");
+        assertThat(snapshotIds()).hasSize(5);
+
+        var applied = run(args(List.of("forget", "--keep-last", "2", "--keep-tag", "before-upgrade"), withKey))
                 .expect(ExitCode.OK);
         assertThat(applied.out())
                 .contains("prod/fx16:")
@@ -117,6 +129,110 @@ class RepositoryCommandsTest {
         assertThat(snapshotIds()).hasSize(3);
     }
 
+    /** Imports the fixture as database {@code db} of instance prod, {@code days} days ago; its id. */
+    private String importAs(String db, int days) {
+        return importAs("prod", db, now.minus(Duration.ofDays(days)));
+    }
+
+    private String importAs(String instance, String db, Instant time) {
+        return imported("odoo16_base_only.zip", "--instance", instance, "-d", db, "--time", time.toString());
+    }
+
+    @Test
+    void forgetKeepsTheNewestOfEveryDatabaseWhateverThePolicy() {
+        importAs("other", 3);
+        String otherNewest = importAs("other", 2);
+        JsonNode plan = run(args(List.of("forget", "--keep-tag", "before-upgrade", "--dry-run", "--json"), withWriter))
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(plan.path("newestAlwaysKept").asBoolean()).isTrue();
+        assertThat(plan.path("kept").findValuesAsText("id"))
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(4), otherNewest);
+        for (JsonNode k : plan.path("kept")) {
+            boolean newest = k.path("id").asText().equals(ids.get(4))
+                    || k.path("id").asText().equals(otherNewest);
+            List<String> reasons = new ArrayList<>();
+            k.path("reasons").forEach(r -> reasons.add(r.asText()));
+            assertThat(reasons.contains("newest")).as("%s", k).isEqualTo(newest);
+        }
+        assertThat(plan.path("warnings").get(0).asText())
+                .isEqualTo("prod/other would be left with a single snapshot (2 before)");
+        assertThat(plan.path("warnings")).hasSize(1);
+
+        var human = run(args(List.of("forget", "--keep-tag", "before-upgrade", "--dry-run"), withWriter))
+                .expect(ExitCode.OK);
+        assertThat(human.out())
+                .contains("policy: keep-tag before-upgrade, and the newest of each database")
+                .contains("3 kept, 4 would be forgotten (dry run)")
+                .contains("warning: prod/other would be left with a single snapshot (2 before)");
+        assertThat(snapshotIds()).hasSize(7);
+    }
+
+    @Test
+    void latestNamesTheNewestSnapshotOfOneDatabaseAndIsRefusedWhenAmbiguous() throws Exception {
+        // the repository's newest snapshot is of another database than prod/fx16
+        String crm = importAs("prod", "crm", now.plus(Duration.ofHours(1)));
+        Path zip = tmp.resolve("latest.zip");
+        for (List<String> cmd : List.of(
+                List.of("export", "latest", "-o", zip.toString()),
+                List.of("restore", "latest", "-d", "fx16", "--replace", "--data-dir", tmp.toString()))) {
+            var refused = run(args(cmd, withKey));
+            assertThat(refused.exit()).as("%s", cmd).isEqualTo(ExitCode.USAGE);
+            assertThat(refused.err())
+                    .contains("lifeboat: latest is ambiguous: the repository holds snapshots of 2 databases")
+                    .contains("hint: Say which one: latest:fx16 (newest "
+                            + ids.get(4).substring(0, 8) + "), latest:crm" + " (newest " + crm.substring(0, 8)
+                            + "); or give a snapshot id.");
+        }
+        assertThat(zip).doesNotExist();
+
+        var exported = run(args(List.of("export", "latest:fx16", "-o", zip.toString()), withKey))
+                .expect(ExitCode.OK);
+        assertThat(exported.err()).contains("exported snapshot " + ids.get(4).substring(0, 8) + " (prod/fx16,");
+        Files.delete(zip);
+        assertThat(run(args(List.of("export", "latest:prod/crm", "-o", zip.toString()), withKey))
+                        .expect(ExitCode.OK)
+                        .err())
+                .contains("exported snapshot " + crm.substring(0, 8) + " (prod/crm,");
+
+        // the same database name on another instance: latest:fx16 is ambiguous, INSTANCE/DATABASE is not
+        String staging = importAs("staging", "fx16", now.minus(Duration.ofDays(1)));
+        var twin = run(args(List.of("export", "latest:fx16", "-o", "-"), withKey));
+        assertThat(twin.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(twin.err())
+                .contains("latest:fx16 is ambiguous: 2 instances have a database fx16")
+                .contains("latest:prod/fx16 (newest " + ids.get(4).substring(0, 8) + ")")
+                .contains("latest:staging/fx16 (newest " + staging.substring(0, 8) + ")");
+        assertThat(twin.outBytes()).isEmpty();
+        var unknown = run(args(List.of("export", "latest:nope", "-o", "-"), withKey));
+        assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("no snapshot of database nope");
+
+        // snapshots resolves the same way, and lists the newest of each database
+        assertThat(snapshotIds("latest:staging/fx16")).containsExactly(staging);
+        assertThat(snapshotIds("--latest")).containsExactly(staging, ids.get(4), crm);
+        assertThat(snapshotIds("--latest", "-d", "fx16")).containsExactly(staging, ids.get(4));
+        assertThat(run(args(List.of("snapshots", "latest"), withWriter)).exit()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void aWriterKeyCannotPruneAndPruneWithTheSecretKeyWorks() throws Exception {
+        run(args(List.of("forget", "--keep-last", "1"), withKey)).expect(ExitCode.OK);
+        List<Path> packs = RepoCli.packs(repo);
+        List<Path> index = RepoCli.objects(repo.resolve("index"));
+        for (List<String> prune : List.of(List.of("prune"), List.of("prune", "--dry-run"))) {
+            var refused = run(args(prune, withWriter));
+            assertThat(refused.exit()).as("%s", prune).isEqualTo(ExitCode.USAGE);
+            assertThat(refused.err())
+                    .contains("this command needs the repository's secret key")
+                    .contains("append-only");
+        }
+        assertThat(RepoCli.packs(repo)).isEqualTo(packs);
+        assertThat(RepoCli.objects(repo.resolve("index"))).isEqualTo(index);
+        run(args(List.of("prune"), withKey)).expect(ExitCode.OK);
+        run(args(List.of("verify", "--read-data"), withKey)).expect(ExitCode.OK);
+    }
+
     @Test
     void statsShowDeduplicationAndPruneFreesWhatForgetReleased() throws Exception {
         JsonNode stats = run(args(List.of("stats", "--json"), withWriter))
@@ -129,25 +245,14 @@ class RepositoryCommandsTest {
                 .contains("snapshots          5");
 
         // an older, different backup in the same group, then forgotten: its data is what prune frees
-        String other = run(args(
-                        List.of(
-                                "import",
-                                RepoCli.fixtures()
-                                        .resolve("odoo17_base_mail_attachments.zip")
-                                        .toString(),
-                                "--instance",
-                                "prod",
-                                "-d",
-                                "fx16",
-                                "--time",
-                                now.minus(Duration.ofDays(10)).toString(),
-                                "--json"),
-                        withWriter))
-                .expect(ExitCode.OK)
-                .json()
-                .get(0)
-                .path("snapshotId")
-                .asText();
+        String other = imported(
+                "odoo17_base_mail_attachments.zip",
+                "--instance",
+                "prod",
+                "-d",
+                "fx16",
+                "--time",
+                now.minus(Duration.ofDays(10)).toString());
         long before = run(args(List.of("stats", "--json"), withWriter))
                 .json()
                 .path("packBytes")

@@ -162,7 +162,15 @@ class RepositoryKeysTest {
         Map<String, String> env = new java.util.HashMap<>(Map.of(RepositoryOptions.PASSPHRASE_ENV, "correct horse"));
         RepositoryOptions.environment = env::get;
         Path protectedKey = tmp.resolve("p.key");
-        run("repo", "init", "--repo", tmp.resolve("p").toString(), "--key", protectedKey.toString())
+        run(
+                        "repo",
+                        "init",
+                        "--repo",
+                        tmp.resolve("p").toString(),
+                        "--key",
+                        protectedKey.toString(),
+                        "--writer-key",
+                        tmp.resolve("p.writer-key").toString())
                 .expect(ExitCode.OK);
         env.put(RepositoryOptions.REPO_ENV, tmp.resolve("p").toString());
         env.put(RepositoryOptions.KEY_ENV, protectedKey.toString());

@@ -6,10 +6,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /** Retention (format §10), restic's semantics. */
@@ -17,6 +14,7 @@ final class Forget {
     private Forget() {}
 
     static ForgetResult run(Repository repo, RetentionPolicy policy, boolean dryRun) throws IOException {
+        if (!dryRun) repo.requireDelete("forget snapshots");
         try (RepositoryLock lock = dryRun ? null : repo.lock(false, "forget")) {
             ForgetResult r = plan(repo.snapshots(), policy, repo.options().zone());
             if (!dryRun) {
@@ -26,18 +24,14 @@ final class Forget {
         }
     }
 
-    /** Decides, without touching anything; groups by (instance, database), newest first. */
+    /**
+     * Decides, without touching anything; groups by (instance, database), newest first. The newest
+     * snapshot of every group is kept whatever the policy (reason {@code newest}).
+     */
     static ForgetResult plan(List<SnapshotInfo> snapshots, RetentionPolicy policy, ZoneId zone) {
         RetentionPolicy p = policy.isEmpty() ? RetentionPolicy.DEFAULT : policy;
-        Map<String, List<SnapshotInfo>> groups = new LinkedHashMap<>();
-        for (SnapshotInfo s : snapshots)
-            groups.computeIfAbsent(s.instance() + "\0" + s.database(), k -> new ArrayList<>())
-                    .add(s);
         List<ForgetResult.Decision> out = new ArrayList<>();
-        for (List<SnapshotInfo> g : groups.values()) {
-            g.sort(Comparator.comparing(SnapshotInfo::time)
-                    .thenComparing(SnapshotInfo::id)
-                    .reversed());
+        for (List<SnapshotInfo> g : SnapshotGroup.newestFirst(snapshots).values()) {
             Instant newest = g.get(0).time();
             List<Rule> rules = List.of(
                     new Rule("last", p.keepLast(), s -> s.id()),
@@ -69,7 +63,7 @@ final class Forget {
             boolean first = true;
             for (SnapshotInfo s : g) {
                 List<String> reasons = new ArrayList<>();
-                if (policy.isEmpty() && first) reasons.add("newest");
+                if (first) reasons.add("newest");
                 first = false;
                 for (Rule r : rules) {
                     String key = r.key.apply(s);

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Keys a repository is opened with: secret keys (full access: read, restore, write, prune, verify)
- * or a writer key (write-only: backup, list, forget, stats).
+ * or a writer key (append-only: backup, list, stats, a forget dry run; nothing can be removed).
  */
 public final class Keys {
     private final List<SecretKey> secrets;

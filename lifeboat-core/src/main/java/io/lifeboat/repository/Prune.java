@@ -25,7 +25,7 @@ final class Prune {
     private Prune() {}
 
     static PruneResult run(Repository repo, PruneOptions opts, Progress progress) throws IOException {
-        repo.requireRead("prune");
+        repo.requireDelete("prune");
         try (RepositoryLock lock = repo.lock(true, "prune")) {
             return prune(repo, opts, progress, lock);
         } finally {

@@ -374,12 +374,23 @@ public final class Repository implements AutoCloseable {
     }
 
     void requireRead(String what) {
-        if (!canRead()) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "cannot " + what + " with a writer key",
-                    "Open the repository with its secret key; the writer key can only write snapshots.");
-        }
+        requireSecret(
+                "cannot " + what + " with a writer key",
+                "Open the repository with its secret key; the writer key can only write snapshots.");
+    }
+
+    /**
+     * Removing snapshots or data needs full access: for a writer key the repository is append-only,
+     * so that a stolen backup machine cannot erase the history through Lifeboat.
+     */
+    void requireDelete(String what) {
+        requireSecret(
+                "cannot " + what + " with a writer key: the repository is append-only for it",
+                "Removing snapshots or data needs the repository's secret key.");
+    }
+
+    private void requireSecret(String message, String hint) {
+        if (!canRead()) throw new LifeboatException(Kind.USAGE, message, hint);
     }
 
     RepositoryLock lock(boolean exclusive, String operation) throws IOException {
@@ -545,29 +556,22 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
-    /** The snapshot whose id is or starts with {@code idOrPrefix} (at least 4 characters). */
-    public SnapshotInfo snapshot(String idOrPrefix) throws IOException {
-        String p = idOrPrefix == null ? "" : idOrPrefix.toLowerCase(java.util.Locale.ROOT);
-        if (p.length() < 4 || !p.matches("[0-9a-f]+")) {
-            throw new LifeboatException(
-                    Kind.USAGE, "invalid snapshot id: " + idOrPrefix, "Give at least 4 hex digits of a snapshot id.");
-        }
-        List<SnapshotInfo> m =
-                snapshots().stream().filter(s -> s.id().startsWith(p)).toList();
-        if (m.isEmpty()) {
-            throw new LifeboatException(Kind.USAGE, "no snapshot " + idOrPrefix, "List snapshots to see their ids.");
-        }
-        if (m.size() > 1) {
-            throw new LifeboatException(
-                    Kind.USAGE, "snapshot id " + idOrPrefix + " is ambiguous", "Give more digits of the id.");
-        }
-        return m.get(0);
+    /**
+     * The snapshot {@code ref} names: an id or a unique prefix of at least 4 hex digits, or {@code
+     * latest[:[INSTANCE/]DATABASE]} — the newest snapshot of one instance and database; plain {@code
+     * latest} only when the repository holds a single one (otherwise a usage error lists them).
+     */
+    public SnapshotInfo snapshot(String ref) throws IOException {
+        return SnapshotRef.resolve(snapshots(), ref);
     }
 
-    /** Opens a snapshot for restore; holds a shared lock until closed. Needs a secret key. */
-    public SnapshotSource openSnapshot(String idOrPrefix) throws IOException {
+    /**
+     * Opens the snapshot {@code ref} names (see {@link #snapshot}) for restore; holds a shared lock
+     * until closed. Needs a secret key.
+     */
+    public SnapshotSource openSnapshot(String ref) throws IOException {
         requireRead("read a snapshot");
-        return new SnapshotSource(this, snapshot(idOrPrefix));
+        return new SnapshotSource(this, snapshot(ref));
     }
 
     SnapshotInfo readRecord(String hex) throws IOException {

@@ -20,6 +20,24 @@ import java.util.Random;
 final class Fixtures {
     private Fixtures() {}
 
+    /** A scheduled snapshot's record, for planning tests that need no repository. */
+    static SnapshotInfo record(String id, java.time.Instant time, String instance, String database, List<String> tags) {
+        return new SnapshotInfo(
+                id,
+                time,
+                instance,
+                database,
+                "h",
+                SnapshotKind.SCHEDULED,
+                tags,
+                null,
+                null,
+                Map.of(),
+                List.of(),
+                new SnapshotInfo.Summary("CUSTOM", 1, 0, 0, 0, 0, 0),
+                List.of());
+    }
+
     /** Filestore files by relative path. */
     static Map<String, byte[]> filestore(Random rnd, int count, int maxSize) {
         Map<String, byte[]> files = new LinkedHashMap<>();

@@ -33,21 +33,12 @@ class ForgetTest {
     }
 
     static SnapshotInfo snap(Instant t, List<String> tags) {
-        String id = String.format("%064x", t.getEpochSecond());
-        return new SnapshotInfo(
-                id,
-                t,
-                "prod",
-                "odoo",
-                "h",
-                SnapshotKind.SCHEDULED,
-                tags,
-                null,
-                null,
-                Map.of(),
-                List.of(),
-                new SnapshotInfo.Summary("CUSTOM", 1, 0, 0, 0, 0, 0),
-                List.of());
+        return snap(t, "odoo", tags);
+    }
+
+    static SnapshotInfo snap(Instant t, String database, List<String> tags) {
+        String id = String.format("%064x", t.getEpochSecond()) + database;
+        return Fixtures.record(id.substring(id.length() - 64), t, "prod", database, tags);
     }
 
     static Stream<Arguments> policies() {
@@ -60,7 +51,8 @@ class ForgetTest {
                 Arguments.of(RetentionPolicy.NONE.withKeepMonthly(2), 2, "2025-03-31T03:00:00Z"),
                 Arguments.of(RetentionPolicy.NONE.withKeepYearly(5), 1, "2025-04-10T08:00:00Z"),
                 Arguments.of(RetentionPolicy.NONE.withKeepWithin(Duration.ofDays(2)), 7, "2025-04-09T03:00:00Z"),
-                Arguments.of(RetentionPolicy.NONE.withKeepTags(Set.of("golden")), 1, "2025-02-19T03:00:00Z"),
+                // a tag rule alone still keeps the newest
+                Arguments.of(RetentionPolicy.NONE.withKeepTags(Set.of("golden")), 2, "2025-02-19T03:00:00Z"),
                 // default: 14 daily + 5 more weekly + 2 more monthly over 100 days of history
                 Arguments.of(RetentionPolicy.NONE, 21, "2025-01-31T03:00:00Z"));
     }
@@ -84,6 +76,32 @@ class ForgetTest {
         ForgetResult r = Forget.plan(history(), RetentionPolicy.NONE, ZoneOffset.UTC);
         assertThat(r.kept()).hasSizeGreaterThanOrEqualTo(14);
         assertThat(r.decisions().get(0).reasons()).contains("newest");
+    }
+
+    @Test
+    void theNewestOfEveryDatabaseIsKeptWhateverThePolicy() {
+        Instant t0 = Instant.parse("2025-04-01T03:00:00Z");
+        List<SnapshotInfo> all = new ArrayList<>();
+        for (int d = 0; d < 3; d++) {
+            all.add(snap(t0.plus(Duration.ofDays(d)), "tagged", d == 0 ? List.of("golden") : List.of()));
+            all.add(snap(t0.plus(Duration.ofDays(d)), "other", List.of()));
+        }
+        ForgetResult r = Forget.plan(all, RetentionPolicy.NONE.withKeepTags(Set.of("golden")), ZoneOffset.UTC);
+        assertThat(r.kept())
+                .extracting(s -> s.database() + " " + s.time())
+                .containsExactlyInAnyOrder(
+                        "tagged " + t0,
+                        "tagged " + t0.plus(Duration.ofDays(2)),
+                        "other " + t0.plus(Duration.ofDays(2)));
+        for (var d : r.decisions()) {
+            boolean newest = d.snapshot().time().equals(t0.plus(Duration.ofDays(2)));
+            assertThat(d.reasons().contains("newest")).as("%s", d).isEqualTo(newest);
+        }
+        // "other" is left with its newest alone, "tagged" with two snapshots
+        assertThat(r.warnings()).containsExactly("prod/other would be left with a single snapshot (3 before)");
+        assertThat(Forget.plan(all, RetentionPolicy.NONE.withKeepLast(2), ZoneOffset.UTC)
+                        .warnings())
+                .isEmpty();
     }
 
     @Test

@@ -72,6 +72,14 @@ class KeysTest {
                     .hasMessageContaining("cannot read a snapshot with a writer key");
             assertThatThrownBy(() -> w.prune(PruneOptions.DEFAULT, io.lifeboat.progress.Progress.NONE))
                     .hasMessageContaining("with a writer key");
+            // append-only: a writer key may plan retention but not remove a snapshot
+            RetentionPolicy lastOne = RetentionPolicy.NONE.withKeepLast(1);
+            assertThat(w.forget(lastOne, true).removed()).hasSize(1);
+            assertThatThrownBy(() -> w.forget(lastOne, false))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("cannot forget snapshots with a writer key")
+                    .hasMessageContaining("append-only");
+            assertThat(w.snapshots()).hasSize(2);
             assertThat(w.stats().snapshots()).isEqualTo(2);
         }
         try (Repository r = Repository.open(backend, Keys.secret(key))) {

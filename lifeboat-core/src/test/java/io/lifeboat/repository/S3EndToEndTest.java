@@ -33,10 +33,10 @@ class S3EndToEndTest {
                         Fixtures.changeFiles(files, rnd, 0.01, 150_000));
                 // small data: one rewritten ~1 MiB chunk weighs a lot; the 5% target is checked on 100 MB elsewhere
                 assertThat(b.stats().storedBytes()).isLessThan(a.stats().storedBytes() / 5);
-                w.forget(RetentionPolicy.NONE.withKeepLast(1), false);
                 second = b.id();
             }
             try (Repository r = Repository.open(backend, Keys.secret(key))) {
+                r.forget(RetentionPolicy.NONE.withKeepLast(1), false);
                 r.prune(PruneOptions.DEFAULT, Progress.NONE);
                 assertThat(r.verify(VerifyOptions.READ_DATA, Progress.NONE).ok())
                         .isTrue();
