@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.Printable;
 import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.ProcessRunner;
@@ -311,12 +312,7 @@ public final class BackupEngine {
     }
 
     private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(120).forEach(c -> {
-            if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", c));
-            else b.appendCodePoint(c);
-        });
-        return b.toString();
+        return Printable.of(s.length() > 120 ? s.substring(0, 120) : s);
     }
 
     static MessageDigest sha1() {
