@@ -32,6 +32,7 @@ class BackupRestoreCliTest {
     TestDatabase db;
     Path dataDir;
     String out;
+    String err;
 
     @BeforeEach
     void setUp(TempCluster cluster, TestDatabase db) throws Exception {
@@ -56,13 +57,18 @@ class BackupRestoreCliTest {
                 "--data-dir",
                 dataDir.toString()));
         PrintStream saved = System.out;
+        PrintStream savedErr = System.err;
         var buffer = new ByteArrayOutputStream();
+        var errBuffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBuffer, true, StandardCharsets.UTF_8));
         try {
             return Main.run(all.toArray(String[]::new));
         } finally {
             System.setOut(saved);
+            System.setErr(savedErr);
             out = buffer.toString(StandardCharsets.UTF_8);
+            err = errBuffer.toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -118,6 +124,54 @@ class BackupRestoreCliTest {
         assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
+    }
+
+    @Test
+    void aCorruptEntryIsNamedWithWhatIsWrong() throws Exception {
+        Path zip = tmp.resolve("b.zip");
+        assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.OK);
+        // zero the start of a deflated filestore entry: the inflater fails on it while dump.sql loads
+        String name;
+        try (var archive = new org.apache.commons.compress.archivers.zip.ZipFile.Builder()
+                .setPath(zip)
+                .get()) {
+            var entry = java.util.Collections.list(archive.getEntries()).stream()
+                    .filter(e -> e.getName().startsWith("filestore/")
+                            && e.getMethod() == java.util.zip.ZipEntry.DEFLATED
+                            && e.getCompressedSize() > 200)
+                    .findFirst()
+                    .orElseThrow();
+            name = entry.getName();
+            byte[] bytes = Files.readAllBytes(zip);
+            for (int i = 0; i < 64; i++) bytes[(int) entry.getDataOffset() + i] = 0;
+            Files.write(tmp.resolve("corrupt.zip"), bytes);
+        }
+        String copy = "cli_" + Long.toHexString(System.nanoTime());
+
+        assertThat(run("restore", tmp.resolve("corrupt.zip").toString(), "-d", copy))
+                .isEqualTo(ExitCode.FAILED);
+
+        assertThat(err)
+                .startsWith("lifeboat: zip entry " + name + " is corrupt: ")
+                .doesNotContain("null");
+        assertThat(cluster.databases()).doesNotContain(copy);
+    }
+
+    @Test
+    void aDatabaseNameThatLooksLikeAnOptionIsAnInvalidName() throws Exception {
+        Path zip = tmp.resolve("b.zip");
+        assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.OK);
+
+        for (String name : List.of("-x", "--foo")) {
+            assertThat(run("restore", zip.toString(), "-d", name)).isEqualTo(ExitCode.USAGE);
+            assertThat(err)
+                    .startsWith("lifeboat: invalid database name: \"" + name + "\"")
+                    .contains("starts with a letter or digit")
+                    .doesNotContain("Exception");
+            assertThat(run("backup", "-d", name, "-o", tmp.resolve("x.zip").toString()))
+                    .isEqualTo(ExitCode.USAGE);
+            assertThat(err).startsWith("lifeboat: invalid database name: \"" + name + "\"");
+        }
     }
 
     @Test

@@ -229,9 +229,60 @@ public final class OdooArchive implements Closeable {
         return dump.getSize();
     }
 
-    /** {@code dump.sql}, checked as the class comment says. The caller closes it. */
+    /**
+     * {@code dump.sql}, checked as the class comment says. The caller closes it. It reads through a
+     * file channel of its own: an interrupted filestore reader closes the channel shared by the
+     * other entries' streams, which must not end the dump with an unexplained error.
+     */
     public InputStream openDump() throws IOException {
-        return openChecked(dump);
+        if (dump.getMethod() != ZipArchiveEntry.STORED && dump.getMethod() != ZipArchiveEntry.DEFLATED) {
+            return openChecked(dump);
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        InputStream raw;
+        try {
+            channel.position(dump.getDataOffset());
+            boolean deflated = dump.getMethod() == ZipArchiveEntry.DEFLATED;
+            InputStream bounded = new java.io.FilterInputStream(java.nio.channels.Channels.newInputStream(channel)) {
+                private long left = dump.getCompressedSize();
+                private boolean dummy = deflated; // a raw inflater may want one byte past the data
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        if (!dummy || len == 0) return -1;
+                        dummy = false;
+                        b[off] = 0;
+                        return 1;
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, left));
+                    if (n > 0) left -= n;
+                    return n;
+                }
+            };
+            raw = !deflated
+                    ? bounded
+                    : new java.util.zip.InflaterInputStream(bounded, new java.util.zip.Inflater(true), 1 << 16) {
+                        @Override
+                        public void close() throws IOException {
+                            try {
+                                super.close();
+                            } finally {
+                                inf.end();
+                            }
+                        }
+                    };
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new CheckedEntryStream(raw, dump.getName(), dump.getSize(), dump.getCrc());
     }
 
     /** Files and checklist markers under {@code filestore/}, in archive order. Empty if none. */
