@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Printable;
 import io.lifeboat.progress.Progress;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ProgressBar;
@@ -22,10 +23,10 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         closeBar();
         if (!draw) return;
         var builder = new ProgressBarBuilder()
-                .setTaskName(name)
+                .setTaskName(Printable.of(name))
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(Terminal.rawErr()))
                 .continuousUpdate();
         if ("bytes".equals(unit)) builder.setUnit(" MiB", 1 << 20).showSpeed();
         else builder.setUnit(" " + unit, 1);
@@ -43,7 +44,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         if (bar != null) {
             closeBar();
         }
-        warnings.println("warning: " + message);
+        warnings.println("warning: " + Printable.of(message));
     }
 
     private void closeBar() {

@@ -175,6 +175,43 @@ class BackupRestoreCliTest {
     }
 
     @Test
+    void controlCharactersFromInputReachTheTerminalEscaped() throws Exception {
+        String hostile = "ab/\033[2J\033]0;owned\007\r\nfake \u009b31m";
+        try (Connection c = db.connect();
+                var st = c.prepareStatement("UPDATE ir_attachment SET store_fname = ? WHERE id = (SELECT min(id)"
+                        + " FROM ir_attachment WHERE store_fname IS NOT NULL)")) {
+            st.setString(1, hostile);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+
+        // a database name, quoted in an error message
+        assertThat(run("restore", tmp.resolve("none.zip").toString(), "-d", "x\033[31m\r\n"))
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(err).contains("invalid database name: \"x\\x1b[31m\\r\\n\"");
+        assertNoRawControls(err);
+
+        // a store_fname in a check table, in backup warnings, and in JSON
+        assertThat(run("check", "-d", db.name(), "--no-progress")).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertThat(out + err).contains("\\x1b[2J");
+        assertNoRawControls(out);
+        assertNoRawControls(err);
+        assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("w.zip").toString()))
+                .isEqualTo(ExitCode.WARNINGS);
+        assertThat(err).contains("unsafe store_fname").contains("\\x1b[2J");
+        assertNoRawControls(err);
+        assertThat(run("check", "-d", db.name(), "--json")).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertNoRawControls(out);
+        assertThat(out).containsIgnoringCase("\\u001b[2J").contains("\\u009b31m");
+        assertThat(new ObjectMapper().readTree(out).toString()).contains("\\u001B[2J");
+    }
+
+    private static void assertNoRawControls(String text) {
+        assertThat(text.chars().filter(c -> c != '\n' && c != '\t' && io.lifeboat.Printable.isControl(c)))
+                .as("raw control characters in %s", text)
+                .isEmpty();
+    }
+
+    @Test
     void databasesListsTheOdooDatabases() {
         assertThat(run("databases", "--json")).isEqualTo(ExitCode.OK);
         assertThat(out).contains(db.name());
