@@ -4,6 +4,10 @@ package io.lifeboat;
  * A failure Lifeboat can explain to its user: the message says what failed (lowercase, no final
  * period) and {@link #hint()} what to do about it. The {@link Kind} lets front ends choose an exit
  * code or HTTP status.
+ *
+ * <p>Messages and hints quote untrusted input (names from a backup or a database, paths); control
+ * characters in them are escaped by {@link Printable#of} when the exception is made, so any front end
+ * can print them.
  */
 public class LifeboatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -36,9 +40,9 @@ public class LifeboatException extends RuntimeException {
     }
 
     public LifeboatException(Kind kind, String message, String hint, Throwable cause) {
-        super(message, cause);
+        super(message == null ? null : Printable.of(message), cause);
         this.kind = kind;
-        this.hint = hint;
+        this.hint = hint == null ? null : Printable.of(hint);
     }
 
     public Kind kind() {

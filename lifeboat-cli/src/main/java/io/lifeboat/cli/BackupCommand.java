@@ -126,9 +126,9 @@ final class BackupCommand implements Callable<Integer> {
         ZipOptions zipOptions = ZipOptions.defaults().withLevel(level);
         CaptureSink sink = zip
                 ? (toStdout
-                        ? ZipCaptureSink.toStream(System.out, zipOptions)
+                        ? ZipCaptureSink.toStream(Terminal.rawOut(), zipOptions)
                         : ZipCaptureSink.toFile(Path.of(file), zipOptions, !noVerify))
-                : (toStdout ? DumpFileSink.toStream(System.out) : DumpFileSink.toFile(Path.of(file)));
+                : (toStdout ? DumpFileSink.toStream(Terminal.rawOut()) : DumpFileSink.toFile(Path.of(file)));
         BackupReport report;
         try (TerminalProgress progress = out.progress()) {
             var engine = new BackupEngine(

@@ -81,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
                             + ".zip";
             ZipOptions zip = ZipOptions.defaults().withLevel(level);
             CaptureSink sink = "-".equals(file)
-                    ? ZipCaptureSink.toStream(System.out, zip)
+                    ? ZipCaptureSink.toStream(Terminal.rawOut(), zip)
                     : ZipCaptureSink.toFile(Path.of(file), zip, !noVerify);
             Path pgRestore = source.dumpFormat()
                             .filter(f -> f != io.lifeboat.backup.DumpFormat.PLAIN)

@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.odoo.DatabaseLister;
+import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.odoo.InstanceResolver;
 import io.lifeboat.odoo.OdooInstance;
 import io.lifeboat.postgres.PgConnection;
@@ -72,6 +73,7 @@ public final class InstanceOptions {
      * the only Odoo database the server lists.
      */
     public ResolvedInstance resolve(String database) {
+        if (database != null) DatabaseNames.check(database, Kind.USAGE, "", null);
         OdooInstance i = instance();
         String db = database != null ? database : pickDatabase(i);
         return new ResolvedInstance(i.connection(), db, i.dataDir(), i.filestore(db));

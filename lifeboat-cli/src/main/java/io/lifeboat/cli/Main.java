@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
+import io.lifeboat.Printable;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +35,10 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (see {@link ExitCode}). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cli = commandLine();
+        return Terminal.run(() -> cli.setOut(new PrintWriter(Terminal.rawOut(), true))
+                .setErr(new PrintWriter(System.err, true))
+                .execute(args));
     }
 
     /** The whole command tree, ready to execute. */
@@ -43,14 +47,16 @@ public final class Main {
         Commands.register(cli);
         HelpFormat.apply(cli);
         cli.setExecutionExceptionHandler(Main::handle);
+        // help is Lifeboat's own text; errors quote the command line, so they go through the escaping stream
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         return cli;
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         if (e instanceof LifeboatException le) {
-            err.println("lifeboat: " + le.getMessage());
-            if (le.hint() != null) err.println("hint: " + le.hint());
+            err.println("lifeboat: " + Printable.of(le.getMessage()));
+            if (le.hint() != null) err.println("hint: " + Printable.of(le.hint()));
             err.flush();
             return switch (le.kind()) {
                 case USAGE -> ExitCode.USAGE;
@@ -58,7 +64,7 @@ public final class Main {
                 default -> ExitCode.FAILED;
             };
         }
-        err.println("lifeboat: " + e);
+        err.println("lifeboat: " + Printable.of(e.toString()));
         if (System.getenv("LIFEBOAT_DEBUG") != null) e.printStackTrace(err);
         else err.println("hint: Set LIFEBOAT_DEBUG=1 to see the stack trace.");
         err.flush();

@@ -1,7 +1,11 @@
 package io.lifeboat.cli;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lifeboat.Printable;
 import io.lifeboat.progress.Progress;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
@@ -10,6 +14,28 @@ import picocli.CommandLine.Option;
 public final class OutputOptions {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static {
+        // Jackson escapes C0 controls in strings; DEL and C1 controls (U+009B is CSI) too, as \u007f etc.
+        JSON.getFactory().setCharacterEscapes(new CharacterEscapes() {
+            private static final long serialVersionUID = 1L;
+            private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+            {
+                ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+            }
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return ascii;
+            }
+
+            @Override
+            public SerializableString getEscapeSequence(int ch) {
+                return Printable.isControl(ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+            }
+        });
+    }
 
     @Option(names = "--json", description = "Print the result as JSON on standard output (no progress bar).")
     boolean json;
@@ -37,7 +63,7 @@ public final class OutputOptions {
      */
     public TerminalProgress progress() {
         boolean draw = !json && !quiet && !noProgress && interactive();
-        return new TerminalProgress(draw, quiet ? null : System.err);
+        return new TerminalProgress(draw, quiet ? null : Terminal.rawErr());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.restore.DumpRestoreSource;
 import io.lifeboat.restore.RestoreEngine;
@@ -110,6 +111,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (database != null) DatabaseNames.check(database, Kind.USAGE, "", null);
         boolean fromRepo =
                 repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
         RestoreReport report;
@@ -127,6 +129,7 @@ final class RestoreCommand implements Callable<Integer> {
                                         Kind.USAGE,
                                         "the backup does not name its database",
                                         "Name the target database with -d."));
+                DatabaseNames.check(target, Kind.USAGE, " in the backup's manifest", null);
                 var inst = instance.instance();
                 PgTools tools = instance.tools();
                 var mode = part.dbOnly

@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Printable;
 import io.lifeboat.progress.Progress;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         Phase before = current.get();
         // a thread's next phase ends its previous one; a phase inherited from the parent thread goes on
         if (before != null && before.owner == Thread.currentThread()) finish(before);
-        Phase p = new Phase(name, total, unit);
+        Phase p = new Phase(Printable.of(name), total, unit);
         current.set(p);
         active.add(p);
         redraw(true);
@@ -102,7 +103,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
     public synchronized void warn(String message) {
         if (warnings == null) return;
         clearLine();
-        warnings.println("warning: " + message);
+        warnings.println("warning: " + Printable.of(message));
         redraw(true);
     }
 
@@ -114,7 +115,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         for (Phase p : List.copyOf(active)) finish(p);
         clearLine();
         if (warnings != null) {
-            warnings.println(line);
+            warnings.println(Printable.of(line));
             warnings.flush();
         }
     }

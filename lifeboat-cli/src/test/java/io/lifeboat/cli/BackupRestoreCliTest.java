@@ -32,6 +32,7 @@ class BackupRestoreCliTest {
     TestDatabase db;
     Path dataDir;
     String out;
+    String err;
 
     @BeforeEach
     void setUp(TempCluster cluster, TestDatabase db) throws Exception {
@@ -56,13 +57,18 @@ class BackupRestoreCliTest {
                 "--data-dir",
                 dataDir.toString()));
         PrintStream saved = System.out;
+        PrintStream savedErr = System.err;
         var buffer = new ByteArrayOutputStream();
+        var errBuffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBuffer, true, StandardCharsets.UTF_8));
         try {
             return Main.run(all.toArray(String[]::new));
         } finally {
             System.setOut(saved);
+            System.setErr(savedErr);
             out = buffer.toString(StandardCharsets.UTF_8);
+            err = errBuffer.toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -118,6 +124,91 @@ class BackupRestoreCliTest {
         assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
+    }
+
+    @Test
+    void aCorruptEntryIsNamedWithWhatIsWrong() throws Exception {
+        Path zip = tmp.resolve("b.zip");
+        assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.OK);
+        // zero the start of a deflated filestore entry: the inflater fails on it while dump.sql loads
+        String name;
+        try (var archive = new org.apache.commons.compress.archivers.zip.ZipFile.Builder()
+                .setPath(zip)
+                .get()) {
+            var entry = java.util.Collections.list(archive.getEntries()).stream()
+                    .filter(e -> e.getName().startsWith("filestore/")
+                            && e.getMethod() == java.util.zip.ZipEntry.DEFLATED
+                            && e.getCompressedSize() > 200)
+                    .findFirst()
+                    .orElseThrow();
+            name = entry.getName();
+            byte[] bytes = Files.readAllBytes(zip);
+            for (int i = 0; i < 64; i++) bytes[(int) entry.getDataOffset() + i] = 0;
+            Files.write(tmp.resolve("corrupt.zip"), bytes);
+        }
+        String copy = "cli_" + Long.toHexString(System.nanoTime());
+
+        assertThat(run("restore", tmp.resolve("corrupt.zip").toString(), "-d", copy))
+                .isEqualTo(ExitCode.FAILED);
+
+        assertThat(err)
+                .startsWith("lifeboat: zip entry " + name + " is corrupt: ")
+                .doesNotContain("null");
+        assertThat(cluster.databases()).doesNotContain(copy);
+    }
+
+    @Test
+    void aDatabaseNameThatLooksLikeAnOptionIsAnInvalidName() throws Exception {
+        Path zip = tmp.resolve("b.zip");
+        assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.OK);
+
+        for (String name : List.of("-x", "--foo")) {
+            assertThat(run("restore", zip.toString(), "-d", name)).isEqualTo(ExitCode.USAGE);
+            assertThat(err)
+                    .startsWith("lifeboat: invalid database name: \"" + name + "\"")
+                    .contains("starts with a letter or digit")
+                    .doesNotContain("Exception");
+            assertThat(run("backup", "-d", name, "-o", tmp.resolve("x.zip").toString()))
+                    .isEqualTo(ExitCode.USAGE);
+            assertThat(err).startsWith("lifeboat: invalid database name: \"" + name + "\"");
+        }
+    }
+
+    @Test
+    void controlCharactersFromInputReachTheTerminalEscaped() throws Exception {
+        String hostile = "ab/\033[2J\033]0;owned\007\r\nfake \u009b31m";
+        try (Connection c = db.connect();
+                var st = c.prepareStatement("UPDATE ir_attachment SET store_fname = ? WHERE id = (SELECT min(id)"
+                        + " FROM ir_attachment WHERE store_fname IS NOT NULL)")) {
+            st.setString(1, hostile);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+
+        // a database name, quoted in an error message
+        assertThat(run("restore", tmp.resolve("none.zip").toString(), "-d", "x\033[31m\r\n"))
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(err).contains("invalid database name: \"x\\x1b[31m\\r\\n\"");
+        assertNoRawControls(err);
+
+        // a store_fname in a check table, in backup warnings, and in JSON
+        assertThat(run("check", "-d", db.name(), "--no-progress")).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertThat(out + err).contains("\\x1b[2J");
+        assertNoRawControls(out);
+        assertNoRawControls(err);
+        assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("w.zip").toString()))
+                .isEqualTo(ExitCode.WARNINGS);
+        assertThat(err).contains("unsafe store_fname").contains("\\x1b[2J");
+        assertNoRawControls(err);
+        assertThat(run("check", "-d", db.name(), "--json")).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertNoRawControls(out);
+        assertThat(out).containsIgnoringCase("\\u001b[2J").contains("\\u009b31m");
+        assertThat(new ObjectMapper().readTree(out).toString()).contains("\\u001B[2J");
+    }
+
+    private static void assertNoRawControls(String text) {
+        assertThat(text.chars().filter(c -> c != '\n' && c != '\t' && io.lifeboat.Printable.isControl(c)))
+                .as("raw control characters in %s", text)
+                .isEmpty();
     }
 
     @Test

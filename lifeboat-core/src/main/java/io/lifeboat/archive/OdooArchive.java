@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.Printable;
 import io.lifeboat.progress.Progress;
 import java.io.Closeable;
 import java.io.IOException;
@@ -98,6 +99,11 @@ public final class OdooArchive implements Closeable {
         Set<String> names = new HashSet<>();
         ZipArchiveEntry dumpEntry = null;
         ZipArchiveEntry manifestEntry = null;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
+                checkLocalHeader(channel, e);
+            }
+        }
         for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
             String name = rawName(e);
             checkEntry(e, name);
@@ -223,9 +229,60 @@ public final class OdooArchive implements Closeable {
         return dump.getSize();
     }
 
-    /** {@code dump.sql}, checked as the class comment says. The caller closes it. */
+    /**
+     * {@code dump.sql}, checked as the class comment says. The caller closes it. It reads through a
+     * file channel of its own: an interrupted filestore reader closes the channel shared by the
+     * other entries' streams, which must not end the dump with an unexplained error.
+     */
     public InputStream openDump() throws IOException {
-        return openChecked(dump);
+        if (dump.getMethod() != ZipArchiveEntry.STORED && dump.getMethod() != ZipArchiveEntry.DEFLATED) {
+            return openChecked(dump);
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        InputStream raw;
+        try {
+            channel.position(dump.getDataOffset());
+            boolean deflated = dump.getMethod() == ZipArchiveEntry.DEFLATED;
+            InputStream bounded = new java.io.FilterInputStream(java.nio.channels.Channels.newInputStream(channel)) {
+                private long left = dump.getCompressedSize();
+                private boolean dummy = deflated; // a raw inflater may want one byte past the data
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        if (!dummy || len == 0) return -1;
+                        dummy = false;
+                        b[off] = 0;
+                        return 1;
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, left));
+                    if (n > 0) left -= n;
+                    return n;
+                }
+            };
+            raw = !deflated
+                    ? bounded
+                    : new java.util.zip.InflaterInputStream(bounded, new java.util.zip.Inflater(true), 1 << 16) {
+                        @Override
+                        public void close() throws IOException {
+                            try {
+                                super.close();
+                            } finally {
+                                inf.end();
+                            }
+                        }
+                    };
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new CheckedEntryStream(raw, dump.getName(), dump.getSize(), dump.getCrc());
     }
 
     /** Files and checklist markers under {@code filestore/}, in archive order. Empty if none. */
@@ -506,6 +563,37 @@ public final class OdooArchive implements Closeable {
     }
 
     /**
+     * Refuses an entry whose local file header does not start where the central directory says, or
+     * names another file: readers that scan local headers (streaming unzip, some antivirus) would
+     * then see other names than the ones validated here. Python's {@code zipfile}, which Odoo
+     * uses, refuses such an entry too.
+     */
+    private static void checkLocalHeader(FileChannel channel, ZipArchiveEntry e) throws IOException {
+        byte[] central = e.getRawName();
+        ByteBuffer header = ByteBuffer.allocate(30 + central.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long at = e.getLocalHeaderOffset();
+        while (header.hasRemaining() && channel.read(header, at + header.position()) >= 0) {
+            // read until full or end of file
+        }
+        String name = printable(rawName(e));
+        if (header.position() < 30 || header.getInt(0) != 0x04034b50) {
+            throw bad(
+                    "archive entry " + name + " has no local file header where the central directory says",
+                    CORRUPT_HINT);
+        }
+        int length = Short.toUnsignedInt(header.getShort(26));
+        byte[] local = new byte[Math.min(length, header.position() - 30)];
+        header.get(30, local);
+        if (length != central.length || !java.util.Arrays.equals(local, central)) {
+            Charset charset = (header.getShort(6) & 0x800) != 0 ? StandardCharsets.UTF_8 : CP437;
+            throw bad(
+                    "archive entry " + name + " has another name in its local file header: "
+                            + printable(new String(local, charset)) + (length > local.length ? "..." : ""),
+                    "The archive was crafted to show different names to different tools; do not restore it.");
+        }
+    }
+
+    /**
      * The name exactly as the central directory stores it, decoded as Python's {@code zipfile} does
      * (UTF-8 with the language-encoding flag, else code page 437): Commons Compress would turn
      * backslashes into slashes in some names.
@@ -564,14 +652,6 @@ public final class OdooArchive implements Closeable {
 
     /** The name with control characters escaped, safe to print. */
     private static String printable(String name) {
-        StringBuilder sb = new StringBuilder();
-        name.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
-        return sb.toString();
+        return Printable.of(name);
     }
 }

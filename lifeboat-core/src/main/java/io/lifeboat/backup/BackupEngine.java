@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.Printable;
 import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.ProcessRunner;
@@ -241,10 +242,24 @@ public final class BackupEngine {
             return;
         }
         List<Path> files;
+        List<Path> special;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+            List<Path> all = walk.filter(
+                            p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(p))
                     .sorted()
                     .toList();
+            files = all.stream()
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList();
+            special = all.stream()
+                    .filter(p -> !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList();
+        }
+        for (Path p : special) {
+            warn(
+                    report,
+                    "special file (FIFO, socket or device) in the filestore, not backed up: "
+                            + printable(root.relativize(p).toString()));
         }
         progress.phase("filestore", files.size(), "files");
         for (Path p : files) {
@@ -264,6 +279,15 @@ public final class BackupEngine {
         try {
             BasicFileAttributes attrs =
                     Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isOther()) { // a FIFO would block the backup: never opened
+                report.missingFiles++;
+                addAffected(report, relative);
+                warn(
+                        report,
+                        "referenced file is a special file (FIFO, socket or device), not backed up: "
+                                + printable(relative));
+                return;
+            }
             if (!attrs.isRegularFile()) throw new NoSuchFileException(file.toString());
             size = attrs.size();
             raw = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
@@ -311,12 +335,7 @@ public final class BackupEngine {
     }
 
     private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(120).forEach(c -> {
-            if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", c));
-            else b.appendCodePoint(c);
-        });
-        return b.toString();
+        return Printable.of(s.length() > 120 ? s.substring(0, 120) : s);
     }
 
     static MessageDigest sha1() {
@@ -385,8 +404,9 @@ public final class BackupEngine {
                         while (!stopped && rs.next()) {
                             var name = StoreFname.parse(rs.getString(1));
                             if (name.isEmpty()) continue;
-                            try (InputStream in = Files.newInputStream(
-                                    instance.filestore().resolve(name.get().relative()), LinkOption.NOFOLLOW_LINKS)) {
+                            Path file = instance.filestore().resolve(name.get().relative());
+                            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) continue; // never a FIFO
+                            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                                 while (!stopped && in.read(buf) >= 0) {
                                     // discard: the point is the page cache
                                 }

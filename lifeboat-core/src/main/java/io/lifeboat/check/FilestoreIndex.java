@@ -129,8 +129,9 @@ final class FilestoreIndex {
 
     /**
      * Lists the filestore with {@code pool}: every {@code xx/<sha1>} file with its size, then the
-     * {@code checklist/xx/<sha1>} markers of Odoo's garbage collector. With {@code hash}, every file is
-     * read instead of stat'ed (one open and sequential reads per file, as {@code cat} does) and flagged
+     * {@code checklist/xx/<sha1>} markers of Odoo's garbage collector. Special files (FIFO, socket,
+     * device) are strays and never opened. With {@code hash}, every regular file is also read (one open
+     * and sequential reads per file, as {@code cat} does) and flagged
      * {@link #HASHED}, plus {@link #CORRUPT} when its content's SHA-1 differs from its name or {@link
      * #UNREADABLE} when it cannot be read. A missing root gives an empty index ({@link #exists()} false).
      */
@@ -146,6 +147,7 @@ final class FilestoreIndex {
                 if (a == null) continue;
                 if (a.isDirectory() && isBucketName(name)) bucketDirs.add(p);
                 else if (a.isDirectory() && name.equals("checklist")) checklist = p;
+                else if (a.isOther()) index.stray(name, a, specialFile(p) + " (never opened)");
                 else index.stray(name, a, "unexpected entry in the filestore root");
             }
         }
@@ -187,7 +189,18 @@ final class FilestoreIndex {
                 String name = p.getFileName().toString();
                 String relative = prefix + "/" + name;
                 boolean named = Sha1Key.isSha1(name) && name.startsWith(prefix);
-                if (named && hash) {
+                // stat before any open: opening a FIFO for reading would block the check forever
+                BasicFileAttributes a = attributes(p);
+                if (a == null) continue;
+                if (a.isOther()) {
+                    stray(relative, a, specialFile(p) + " (never opened)");
+                } else if (!named) {
+                    stray(relative, a, "name is not the SHA-1 of a file in this directory");
+                } else if (a.isSymbolicLink()) {
+                    stray(relative, a, "symbolic link (never followed)");
+                } else if (!a.isRegularFile()) {
+                    stray(relative, a, "not a regular file");
+                } else if (hash) {
                     long n = hashOne(p, buffer, sha1);
                     if (n >= 0) {
                         byte[] d = sha1.digest();
@@ -196,25 +209,32 @@ final class FilestoreIndex {
                         int l = Sha1Key.lo(name);
                         boolean same = Sha1Key.compare(Sha1Key.hi(d), Sha1Key.mid(d), Sha1Key.lo(d), h, m, l) == 0;
                         b.add(h, m, l, n, same ? HASHED : (byte) (HASHED | CORRUPT));
-                        continue;
+                    } else if (attributes(p) != null) { // not removed meanwhile
+                        b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size(), UNREADABLE);
                     }
-                    // not readable as a file: classify it below
-                }
-                BasicFileAttributes a = attributes(p);
-                if (a == null) continue;
-                if (!named) {
-                    stray(relative, a, "name is not the SHA-1 of a file in this directory");
-                } else if (a.isSymbolicLink()) {
-                    stray(relative, a, "symbolic link (never followed)");
-                } else if (!a.isRegularFile()) {
-                    stray(relative, a, "not a regular file");
                 } else {
-                    b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size(), hash ? UNREADABLE : 0);
+                    b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size(), (byte) 0);
                 }
             }
         }
         b.seal();
         return b;
+    }
+
+    /** What kind of special file {@code p} is: FIFO, socket, device. Never opens it. */
+    static String specialFile(Path p) {
+        try {
+            int type = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000;
+            return switch (type) {
+                case 0010000 -> "special file: FIFO";
+                case 0140000 -> "special file: socket";
+                case 0020000 -> "special file: character device";
+                case 0060000 -> "special file: block device";
+                default -> "special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return "special file";
+        }
     }
 
     private void scanChecklist(Path checklist, ExecutorService pool) throws IOException {

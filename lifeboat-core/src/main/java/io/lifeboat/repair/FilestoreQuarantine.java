@@ -10,6 +10,7 @@ import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.check.CheckReport;
 import io.lifeboat.check.Finding;
 import io.lifeboat.check.FindingKind;
+import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.progress.Progress;
@@ -18,6 +19,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -179,7 +181,9 @@ public final class FilestoreQuarantine {
 
     /**
      * Moves the files a manifest lists back into {@code filestore} (null: the filestore the manifest
-     * names), never overwriting. Running it again is harmless.
+     * names), never overwriting. Running it again is harmless. The manifest is untrusted input: unless
+     * every entry is a {@code xx/<sha1>} name and the filestore it names is an existing {@code
+     * <data_dir>/filestore/<database>} directory, it is refused (BAD_INPUT) before anything moves.
      */
     public static RestoreResult unquarantine(Path manifestFile, Path filestore, Progress progress) throws IOException {
         Manifest m;
@@ -192,8 +196,8 @@ public final class FilestoreQuarantine {
                     "Give the manifest.json of a quarantine directory.",
                     e);
         }
-        Path target = filestore != null ? filestore : Path.of(m.filestore());
         Path dir = manifestFile.toAbsolutePath().getParent();
+        Path target = checkManifest(m, manifestFile, filestore);
         Repairs.Ownership ownership = Repairs.Ownership.of(target);
         progress.phase("move back from quarantine", m.entries().size(), "files");
         List<String> restored = new ArrayList<>();
@@ -201,22 +205,22 @@ public final class FilestoreQuarantine {
         List<String> absent = new ArrayList<>();
         Set<Path> dirs = new HashSet<>();
         for (Entry e : m.entries()) {
-            if (StoreFname.parse(e.relative()).isEmpty()) {
-                throw new LifeboatException(
-                        Kind.BAD_INPUT,
-                        "quarantine manifest " + manifestFile + " names an unsafe path: " + e.relative(),
-                        "The manifest was altered; move the files back by hand.");
-            }
             Path from = dir.resolve(e.relative());
             Path to = target.resolve(e.relative());
-            if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(from.getParent(), LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
                 absent.add(e.relative());
             } else if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                 present.add(e.relative());
             } else {
-                if (!Files.isDirectory(to.getParent())) {
+                if (!Files.exists(to.getParent(), LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(to.getParent());
                     ownership.applyToDirectory(to.getParent());
+                } else if (!Files.isDirectory(to.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new LifeboatException(
+                            Kind.CONFLICT,
+                            "the filestore has a symbolic link or file where a directory is needed: " + to.getParent(),
+                            "Files already moved back stay in the filestore; fix the filestore and run again.");
                 }
                 if (link(from, to)) {
                     Files.deleteIfExists(from);
@@ -230,6 +234,56 @@ public final class FilestoreQuarantine {
         }
         dirs.forEach(Repairs::syncDirectory);
         return new RestoreResult(restored, present, absent);
+    }
+
+    /**
+     * Checks everything the manifest names before anything moves, and returns the filestore to move
+     * back into: {@code filestore}, or else the one the manifest names, which must be an existing
+     * {@code <data_dir>/filestore/<database>} directory of the manifest's database.
+     */
+    private static Path checkManifest(Manifest m, Path manifestFile, Path filestore) {
+        String altered = "The manifest was altered or damaged; nothing was moved. Move the files back by hand.";
+        if (m == null || m.entries() == null || m.entries().contains(null)) {
+            throw new LifeboatException(
+                    Kind.BAD_INPUT, "quarantine manifest " + manifestFile + " has no list of entries", altered);
+        }
+        for (Entry e : m.entries()) {
+            if (e.relative() == null || StoreFname.parse(e.relative()).isEmpty()) {
+                throw new LifeboatException(
+                        Kind.BAD_INPUT,
+                        "quarantine manifest " + manifestFile + " names an unsafe path: " + e.relative(),
+                        altered);
+            }
+        }
+        if (filestore != null) return filestore;
+        if (!DatabaseNames.isValid(m.database())) {
+            throw new LifeboatException(
+                    Kind.BAD_INPUT,
+                    "quarantine manifest " + manifestFile + " names an invalid database: "
+                            + DatabaseNames.quoted(m.database()),
+                    altered);
+        }
+        Path target = null;
+        try {
+            if (m.filestore() != null) target = Path.of(m.filestore());
+        } catch (InvalidPathException e) {
+            // refused below
+        }
+        if (target == null
+                || !target.isAbsolute()
+                || !target.normalize().equals(target)
+                || !target.getFileName().toString().equals(m.database())
+                || target.getParent() == null
+                || target.getParent().getFileName() == null
+                || !target.getParent().getFileName().toString().equals("filestore")
+                || !Files.isDirectory(target)) {
+            throw new LifeboatException(
+                    Kind.BAD_INPUT,
+                    "quarantine manifest " + manifestFile + " names filestore " + DatabaseNames.quoted(m.filestore())
+                            + ", which is not an existing <data_dir>/filestore/" + m.database() + " directory",
+                    altered + " Or name the database with -d to move the files into its filestore.");
+        }
+        return target;
     }
 
     private static Path newDirectory(Path base) throws IOException {

@@ -274,6 +274,28 @@ class OdooArchiveTest {
     }
 
     @Test
+    void localHeaderNameDifferentFromCentralDirectoryIsRejected() throws Exception {
+        // what zip -l and Python read (central directory) says dump.sql; a streaming reader sees x.sql
+        Files.write(
+                zip,
+                handZip(List.of(
+                        new HandEntry("dump.sql", "dump.sql", DUMP),
+                        new HandEntry("manifest.json", "../../x.sql", "{}".getBytes(StandardCharsets.US_ASCII)))));
+        assertRejected(
+                Kind.BAD_INPUT, "archive entry manifest.json has another name in its local file header: ../../x.sql");
+
+        // same length, one byte differs; the name is escaped in the message
+        Files.write(zip, handZip(List.of(new HandEntry("dump.sql", "dump.\033[", DUMP))));
+        assertRejected(Kind.BAD_INPUT, "has another name in its local file header: dump.\\x1b[");
+
+        // the same zip with matching names opens
+        Files.write(zip, handZip(List.of(new HandEntry("dump.sql", "dump.sql", DUMP))));
+        try (OdooArchive archive = OdooArchive.open(zip)) {
+            assertThat(archive.dumpSize()).isEqualTo(DUMP.length);
+        }
+    }
+
+    @Test
     void notAZipIsRejected() throws Exception {
         Files.writeString(zip, "this is not a zip\n");
         assertRejected(Kind.BAD_INPUT, "not a zip archive: " + zip);
@@ -386,6 +408,44 @@ class OdooArchiveTest {
         out.putArchiveEntry(e);
         out.write(content);
         out.closeArchiveEntry();
+    }
+
+    /** A stored zip entry whose local header may name another file than its central directory record. */
+    private record HandEntry(String centralName, String localName, byte[] data) {}
+
+    /** A zip of stored entries, built byte by byte. */
+    private static byte[] handZip(List<HandEntry> entries) {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        List<Integer> offsets = new ArrayList<>();
+        for (HandEntry e : entries) {
+            offsets.add(b.position());
+            byte[] name = e.localName().getBytes(StandardCharsets.UTF_8);
+            b.putInt(0x04034b50).putShort((short) 20).putShort((short) 0x800).putShort((short) 0);
+            b.putShort((short) 0).putShort((short) 0x21).putInt(crc(e.data()));
+            b.putInt(e.data().length).putInt(e.data().length);
+            b.putShort((short) name.length).putShort((short) 0).put(name).put(e.data());
+        }
+        int directory = b.position();
+        for (int i = 0; i < entries.size(); i++) {
+            HandEntry e = entries.get(i);
+            byte[] name = e.centralName().getBytes(StandardCharsets.UTF_8);
+            b.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0x800);
+            b.putShort((short) 0).putShort((short) 0).putShort((short) 0x21).putInt(crc(e.data()));
+            b.putInt(e.data().length).putInt(e.data().length).putShort((short) name.length);
+            b.putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0);
+            b.putInt(0).putInt(offsets.get(i)).put(name);
+        }
+        int end = b.position();
+        b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0);
+        b.putShort((short) entries.size()).putShort((short) entries.size());
+        b.putInt(end - directory).putInt(directory).putShort((short) 0);
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    private static int crc(byte[] data) {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        return (int) crc.getValue();
     }
 
     /** Rewrites the uncompressed size of {@code name} in the central directory. */

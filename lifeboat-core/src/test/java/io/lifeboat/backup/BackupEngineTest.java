@@ -32,10 +32,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -215,6 +217,33 @@ class BackupEngineTest {
                 dump = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             assertThat(dump).contains(deleted).doesNotContain("late.txt");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoInTheFilestoreIsNeverOpened() throws Exception {
+        String name = env.column(
+                        db.name(),
+                        "SELECT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL GROUP BY store_fname"
+                                + " HAVING count(*) = 1 ORDER BY store_fname LIMIT 1")
+                .get(0);
+        Files.delete(filestore.resolve(name));
+        Process mkfifo = new ProcessBuilder("mkfifo", filestore.resolve(name).toString())
+                .inheritIO()
+                .start();
+        assertThat(mkfifo.waitFor()).isZero();
+
+        for (FilestoreMode mode : List.of(FilestoreMode.REFERENCED, FilestoreMode.ALL)) {
+            Path zip = tmp.resolve("fifo-" + mode + ".zip");
+            BackupReport r = backup(
+                    ZipCaptureSink.toFile(zip, ZipOptions.defaults(), true),
+                    new BackupEngine.Options(DumpFormat.PLAIN, -1, mode, false));
+            assertThat(r.warnings)
+                    .anyMatch(w -> w.contains("special file (FIFO, socket or device)") && w.contains(name));
+            try (OdooArchive a = OdooArchive.open(zip)) {
+                assertThat(a.filestoreEntries()).noneMatch(e -> e.relativeName().equals(name));
+            }
         }
     }
 

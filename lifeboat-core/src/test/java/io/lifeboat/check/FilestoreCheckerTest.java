@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -235,6 +237,43 @@ class FilestoreCheckerTest {
                 .extracting(Finding::id)
                 .isEqualTo(id);
         assertThat(r.totals().hashedFiles()).isZero();
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a FIFO read blocks
+    void specialFilesAreReportedNeverOpened() throws Exception {
+        byte[] content = "a pipe now".getBytes(UTF_8);
+        String referenced = MiniOdoo.sha1(content);
+        long id = odoo.attach("res.partner", 1, "pipe.pdf", content);
+        Files.delete(odoo.path(referenced));
+        mkfifo(odoo.path(referenced));
+        String orphan = MiniOdoo.sha1("orphan pipe".getBytes(UTF_8));
+        Files.createDirectories(odoo.path(orphan).getParent());
+        mkfifo(odoo.path(orphan));
+        mkfifo(odoo.filestore().resolve("pipe"));
+
+        for (boolean deep : List.of(true, false)) {
+            CheckReport r = check(deep);
+
+            assertThat(r.findings(FindingKind.STRAY_ENTRY))
+                    .extracting(Finding::storeFname, Finding::detail)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    MiniOdoo.storeFname(referenced), "special file: FIFO (never opened)"),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    MiniOdoo.storeFname(orphan), "special file: FIFO (never opened)"),
+                            org.assertj.core.groups.Tuple.tuple("pipe", "special file: FIFO (never opened)"));
+            assertThat(r.findings(FindingKind.MISSING_FILE))
+                    .singleElement()
+                    .extracting(Finding::id)
+                    .isEqualTo(id);
+            assertThat(r.clean()).isFalse();
+        }
+    }
+
+    static void mkfifo(Path path) throws Exception {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
     }
 
     @Test

@@ -242,6 +242,66 @@ class FilestoreRepairTest {
                 .hasMessageContaining("unsafe path");
     }
 
+    /** A quarantine directory holding one real file, and its manifest text with the given fields. */
+    private Path quarantineWithOneFile(String database, String filestore, String... relatives) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data/filestore-quarantine/q"));
+        String sha1 = MiniOdoo.sha1("quarantined".getBytes(UTF_8));
+        Path file = dir.resolve(MiniOdoo.storeFname(sha1));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "quarantined");
+        StringBuilder entries = new StringBuilder();
+        for (String r : List.of(relatives).isEmpty() ? List.of(MiniOdoo.storeFname(sha1)) : List.of(relatives)) {
+            if (!entries.isEmpty()) entries.append(',');
+            entries.append("{\"relative\":\"").append(r).append("\",\"size\":11,\"markedForGc\":false}");
+        }
+        Files.writeString(
+                dir.resolve("manifest.json"),
+                "{\"version\":1,\"database\":\"" + database + "\",\"filestore\":\"" + filestore
+                        + "\",\"createdAt\":\"now\",\"state\":\"complete\",\"entries\":[" + entries + "]}");
+        return dir;
+    }
+
+    @Test
+    void aManifestNamingAFilestoreOutsideADataDirIsRefused() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("etc"));
+        String db = odoo.db().name();
+        for (String filestore : List.of(
+                outside.toString(), // not <data_dir>/filestore/<db>
+                tmp.resolve("data/filestore/" + db + "/../../../etc").toString(), // climbs out
+                tmp.resolve("data/filestore/other").toString())) { // not the manifest's database
+            Path dir = quarantineWithOneFile(db, filestore);
+            Map<String, String> before = FileTrees.fingerprint(dir);
+
+            assertThatThrownBy(
+                            () -> FilestoreQuarantine.unquarantine(dir.resolve("manifest.json"), null, Progress.NONE))
+                    .isInstanceOfSatisfying(
+                            LifeboatException.class,
+                            e -> assertThat(e.kind()).isEqualTo(LifeboatException.Kind.BAD_INPUT))
+                    .hasMessageContaining("names filestore \"" + filestore + "\", which is not an existing");
+
+            assertThat(FileTrees.fingerprint(dir)).isEqualTo(before);
+            assertThat(outside).isEmptyDirectory();
+        }
+        Path dir = quarantineWithOneFile("../" + db, odoo.filestore().toString());
+        assertThatThrownBy(() -> FilestoreQuarantine.unquarantine(dir.resolve("manifest.json"), null, Progress.NONE))
+                .isInstanceOf(LifeboatException.class)
+                .hasMessageContaining("names an invalid database: \"../" + db + "\"");
+    }
+
+    @Test
+    void aManifestWithOneUnsafeEntryMovesNothing() throws Exception {
+        String sha1 = MiniOdoo.sha1("quarantined".getBytes(UTF_8));
+        Path dir = quarantineWithOneFile(
+                odoo.db().name(), odoo.filestore().toString(), MiniOdoo.storeFname(sha1), "../../../etc/passwd");
+
+        assertThatThrownBy(() -> FilestoreQuarantine.unquarantine(dir.resolve("manifest.json"), null, Progress.NONE))
+                .isInstanceOf(LifeboatException.class)
+                .hasMessageContaining("names an unsafe path: ../../../etc/passwd");
+
+        assertThat(dir.resolve(MiniOdoo.storeFname(sha1))).hasContent("quarantined");
+        assertThat(odoo.path(sha1)).doesNotExist();
+    }
+
     @Test
     void aMissingSourceDirectoryIsAUsageError() {
         assertThatThrownBy(() -> ContentProvider.directory(tmp.resolve("nope")))
