@@ -26,10 +26,12 @@ public final class Main {
      */
     private static void onInterrupt() {
         int undone = io.lifeboat.runs.RunLedger.abortAll();
+        TerminalProgress.clearAll();
         if (undone > 0) {
-            System.err.println("lifeboat: interrupted; removed " + undone + " temporary item" + (undone == 1 ? "" : "s")
-                    + ", nothing was changed");
-            System.err.flush();
+            Terminal.rawErr()
+                    .println("lifeboat: interrupted; removed " + undone + " temporary item" + (undone == 1 ? "" : "s")
+                            + ", nothing was changed");
+            Terminal.rawErr().flush();
         }
     }
 
@@ -53,6 +55,7 @@ public final class Main {
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (io.lifeboat.runs.RunLedger.interrupted()) return 130; // the interruption speaks for itself
         PrintWriter err = cmd.getErr();
         if (e instanceof LifeboatException le) {
             err.println("lifeboat: " + Printable.of(le.getMessage()));

@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.Printable;
 import io.lifeboat.progress.Progress;
+import io.lifeboat.runs.RunLedger;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +29,20 @@ public final class TerminalProgress implements Progress, AutoCloseable {
     private long lastDraw;
     private boolean lineShown;
 
+    /** The progress of the running command, for the interruption handler. */
+    private static volatile TerminalProgress latest;
+
     TerminalProgress(boolean draw, PrintStream warnings) {
         this.draw = draw && warnings != null;
         this.warnings = warnings;
         this.width = terminalWidth();
+        latest = this;
+    }
+
+    /** Clears the status line of the running command (on interruption). */
+    static void clearAll() {
+        TerminalProgress p = latest;
+        if (p != null) p.interrupted();
     }
 
     /** One phase: its name, its total (or -1) and how much is done, in its unit. */
@@ -101,7 +112,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
 
     @Override
     public synchronized void warn(String message) {
-        if (warnings == null) return;
+        if (warnings == null || RunLedger.interrupted()) return;
         clearLine();
         warnings.println("warning: " + Printable.of(message));
         redraw(true);
@@ -120,17 +131,22 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         }
     }
 
+    /** On interruption: the status line is cleared and nothing more is drawn. */
+    synchronized void interrupted() {
+        clearLine();
+    }
+
     /** Ends {@code p}: its completed line replaces the status line. */
     private void finish(Phase p) {
         if (!active.remove(p)) return;
-        if (!draw) return;
+        if (!draw || RunLedger.interrupted()) return;
         clearLine();
         warnings.println(p.finished());
         redraw(true);
     }
 
     private void redraw(boolean now) {
-        if (!draw) return;
+        if (!draw || RunLedger.interrupted()) return;
         long t = System.nanoTime();
         if (!now && t - lastDraw < REDRAW_NANOS) return;
         lastDraw = t;

@@ -3,15 +3,18 @@ package io.lifeboat.odoo;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
-import io.lifeboat.restore.RestoreEngine;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
- * Odoo's rule for database names ({@link RestoreEngine#DB_NAME}, at most 63 bytes), applied to names
+ * Odoo's rule for database names ({@link #PATTERN}, at most 63 bytes), applied to names
  * given on the command line and to names read back from files Lifeboat wrote (rollback records,
  * quarantine manifests), which are untrusted too.
  */
 public final class DatabaseNames {
+    /** Database names Odoo accepts (odoo.service.db DBNAME_PATTERN). */
+    public static final Pattern PATTERN = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$");
+
     /** The rule, as a hint sentence. */
     public static final String RULE =
             "A database name has letters, digits, '_', '.' and '-', starts with a letter or digit, and has 2 to 63"
@@ -21,9 +24,7 @@ public final class DatabaseNames {
 
     /** Whether {@code name} follows the rule. */
     public static boolean isValid(String name) {
-        return name != null
-                && RestoreEngine.DB_NAME.matcher(name).matches()
-                && name.getBytes(StandardCharsets.UTF_8).length <= 63;
+        return name != null && PATTERN.matcher(name).matches() && name.getBytes(StandardCharsets.UTF_8).length <= 63;
     }
 
     /** {@code name} quoted and escaped for a message: {@code "-x"}. */

@@ -62,7 +62,7 @@ import java.util.regex.Pattern;
 public final class RestoreEngine {
 
     /** Database names Odoo accepts (odoo.service.db DBNAME_PATTERN), at most 63 bytes. */
-    public static final Pattern DB_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$");
+    public static final Pattern DB_NAME = io.lifeboat.odoo.DatabaseNames.PATTERN;
 
     /** What to restore. */
     public enum Mode {
@@ -301,7 +301,14 @@ public final class RestoreEngine {
                     "Check that the role can connect to the 'postgres' database and has CREATEDB.",
                     e);
         } catch (IOException e) {
-            throw new LifeboatException(Kind.ENVIRONMENT, "restore failed: " + e.getMessage(), null, e);
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "restore failed: "
+                            + (e.getMessage() != null
+                                    ? e.getMessage()
+                                    : e.getClass().getSimpleName()),
+                    null,
+                    e);
         }
         report.totalMillis = (System.nanoTime() - start) / 1_000_000;
         return report;
@@ -309,14 +316,7 @@ public final class RestoreEngine {
 
     /** Refuses names Odoo would refuse (and so anything that is not a plain identifier). */
     public static void validateName(String name) {
-        if (name == null
-                || !DB_NAME.matcher(name).matches()
-                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "invalid database name: " + String.valueOf(name),
-                    "Use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters.");
-        }
+        io.lifeboat.odoo.DatabaseNames.check(name, Kind.USAGE, "", null);
     }
 
     // ---------------------------------------------------------------- database

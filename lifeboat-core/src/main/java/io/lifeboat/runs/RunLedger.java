@@ -79,6 +79,7 @@ public final class RunLedger implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Set<RunLedger> OPEN = ConcurrentHashMap.newKeySet();
+    private static volatile boolean interrupted;
 
     private final Path file;
     private final String id;
@@ -181,9 +182,18 @@ public final class RunLedger implements AutoCloseable {
 
     /** For shutdown hooks: aborts every open ledger of this process; returns how many resources were removed. */
     public static int abortAll() {
+        interrupted = true;
         int n = 0;
         for (RunLedger l : List.copyOf(OPEN)) n += l.abort();
         return n;
+    }
+
+    /**
+     * Whether {@link #abortAll()} was called: the process is being interrupted, and what its runs still
+     * do (they fail as their temporary data disappears) is of no interest to the user.
+     */
+    public static boolean interrupted() {
+        return interrupted;
     }
 
     /** The ledger files under {@code dataDir}; unreadable files are skipped. */
