@@ -38,6 +38,7 @@ class AutovacuumRestoreTest {
     void restoresSucceedWhileAutovacuumWorksOnTheTemporaryDatabase() throws Exception {
         TempCluster.Options options = TempCluster.Options.defaults()
                 .withSetting("autovacuum_naptime", "1")
+                .withSetting("autovacuum_max_workers", "6")
                 .withSetting("autovacuum_vacuum_insert_threshold", "100")
                 .withSetting("autovacuum_vacuum_insert_scale_factor", "0")
                 .withSetting("autovacuum_analyze_threshold", "100")
@@ -52,7 +53,7 @@ class AutovacuumRestoreTest {
                 SyntheticInstance.create(
                         c,
                         dataDir.resolve("filestore").resolve("src"),
-                        SyntheticInstance.Spec.small().withAttachments(200).withBulkRows(1_000_000));
+                        SyntheticInstance.Spec.small().withAttachments(200).withBulkRows(300_000));
             }
             PgConnection odoo = new PgConnection(cluster.host(), cluster.port(), "odoo", null, null);
             PgTools tools = PgTools.find(cluster.majorVersion(), cluster.binDir());
@@ -70,6 +71,13 @@ class AutovacuumRestoreTest {
                             (c, db) -> new ObjectMapper()
                                     .valueToTree(OdooDatabaseInfo.read(c).toManifest()));
 
+            // nothing left for autovacuum elsewhere: its workers are free for the temporary databases
+            for (String db : new String[] {"template1", "postgres", "src"}) {
+                try (Connection c = cluster.connect(db);
+                        Statement st = c.createStatement()) {
+                    st.execute("VACUUM (FREEZE, ANALYZE)");
+                }
+            }
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger seen = new AtomicInteger();
             Thread watcher = new Thread(() -> {
