@@ -45,11 +45,11 @@ mkdir -p "$stage/bin" "$stage/lib" "$stage/share/doc"
 #   jdk.crypto.cryptoki / jdk.crypto.ec are not needed: EC and Ed25519 live in java.base since JDK 22
 #   jdk.zipfs        the zip file system provider
 #   jdk.charsets     non-UTF charsets (odoo.conf or dumps in legacy encodings)
-#   jdk.localedata   locale data for number and date formatting outside English
+# Not jdk.localedata (about 10 MB): Lifeboat formats numbers and dates in the root locale.
 cp "$jar" "$work/jdeps.jar"
 zip -q -d "$work/jdeps.jar" 'META-INF/versions/*/module-info.class' >/dev/null || true
 modules=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 21 "$work/jdeps.jar")
-modules="$modules,java.logging,jdk.zipfs,jdk.charsets,jdk.localedata"
+modules="$modules,java.logging,jdk.zipfs,jdk.charsets"
 echo "release: jlink $modules" >&2
 jlink --add-modules "$modules" --strip-java-debug-attributes --strip-native-debug-symbols=exclude-debuginfo-files \
   --no-header-files --no-man-pages --compress=zip-6 --output "$stage/runtime"
