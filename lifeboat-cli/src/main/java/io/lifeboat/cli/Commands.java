@@ -24,5 +24,6 @@ final class Commands {
         cli.addSubcommand(new PruneCommand());
         cli.addSubcommand(new VerifyCommand());
         cli.addSubcommand(new StatsCommand());
+        cli.addSubcommand(new ConfigCommand());
     }
 }

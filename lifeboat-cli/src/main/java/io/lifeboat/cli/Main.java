@@ -3,8 +3,10 @@ package io.lifeboat.cli;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.Printable;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** Entry point of the {@code lifeboat} command. */
 @Command(
@@ -14,6 +16,13 @@ import picocli.CommandLine.Command;
         description = "Backup, restore and disaster recovery for Odoo.",
         subcommands = {HelpCommand.class})
 public final class Main {
+
+    @Option(
+            names = "--config-file",
+            paramLabel = "FILE",
+            description = "Lifeboat's configuration file (default: $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml)."
+                    + " Read by 'config check' for now.")
+    Path configFile;
 
     public static void main(String[] args) {
         Runtime.getRuntime().addShutdownHook(new Thread(Main::onInterrupt, "lifeboat-interrupt"));
