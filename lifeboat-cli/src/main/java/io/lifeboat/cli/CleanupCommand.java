@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "cleanup",
         description = {
-            "List and remove what interrupted or killed runs left behind: temporary databases (*_lbnew_*),",
-            "restore roles (lifeboat_restore_*), temporary filestore directories and partial files.",
-            "Leftovers of runs known to be gone (their process no longer runs on this host) are removed;",
-            "names that only look like leftovers (no record of the run that made them) only with --force."
+            "List and remove what interrupted or killed runs left behind.",
+            "Leftovers are temporary databases (*_lbnew_*), restore roles (lifeboat_restore_*), temporary "
+                    + "filestore directories and partial files. Those of runs known to be gone (their process no "
+                    + "longer runs on this host) are removed; names that only look like leftovers (no record of "
+                    + "the run that made them) only with --force."
         })
 final class CleanupCommand implements Callable<Integer> {
 

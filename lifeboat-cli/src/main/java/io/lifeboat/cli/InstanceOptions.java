@@ -90,6 +90,23 @@ public final class InstanceOptions {
                 "Name the database with -d.");
     }
 
+    /**
+     * Refuses a name Odoo would refuse, saying its rule in words. The restore engine checks too; this
+     * check comes first so the message says that a name needs at least two characters.
+     */
+    static String checkDatabaseName(String name) {
+        if (name == null
+                || !io.lifeboat.restore.RestoreEngine.DB_NAME.matcher(name).matches()
+                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "invalid database name: '" + name + "'",
+                    "Odoo accepts 2 to 63 characters: letters, digits, '_', '.' and '-', starting with a letter"
+                            + " or digit (^[a-zA-Z0-9][a-zA-Z0-9_.-]+$).");
+        }
+        return name;
+    }
+
     /** pg_dump, pg_restore and psql at least as new as the server. */
     public PgTools tools() {
         OdooInstance i = instance();

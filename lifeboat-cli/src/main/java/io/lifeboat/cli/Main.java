@@ -48,6 +48,14 @@ public final class Main {
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
+        // A connection that could not be opened says best what to check, whatever was being done.
+        io.lifeboat.postgres.PgConnectException connect = io.lifeboat.postgres.PgConnectException.in(e);
+        if (connect != null) {
+            err.println("lifeboat: " + connect.getMessage());
+            err.println("hint: " + connect.hint());
+            err.flush();
+            return ExitCode.FAILED;
+        }
         if (e instanceof LifeboatException le) {
             err.println("lifeboat: " + le.getMessage());
             if (le.hint() != null) err.println("hint: " + le.hint());

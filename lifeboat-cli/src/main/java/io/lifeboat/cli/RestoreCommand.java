@@ -105,6 +105,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (database != null) InstanceOptions.checkDatabaseName(database);
         boolean fromRepo =
                 repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
         RestoreReport report;

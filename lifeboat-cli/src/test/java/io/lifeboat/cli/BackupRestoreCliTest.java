@@ -32,6 +32,7 @@ class BackupRestoreCliTest {
     TestDatabase db;
     Path dataDir;
     String out;
+    String err;
 
     @BeforeEach
     void setUp(TempCluster cluster, TestDatabase db) throws Exception {
@@ -56,13 +57,18 @@ class BackupRestoreCliTest {
                 "--data-dir",
                 dataDir.toString()));
         PrintStream saved = System.out;
+        PrintStream savedErr = System.err;
         var buffer = new ByteArrayOutputStream();
+        var errBuffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBuffer, true, StandardCharsets.UTF_8));
         try {
             return Main.run(all.toArray(String[]::new));
         } finally {
             System.setOut(saved);
+            System.setErr(savedErr);
             out = buffer.toString(StandardCharsets.UTF_8);
+            err = errBuffer.toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -101,6 +107,9 @@ class BackupRestoreCliTest {
 
         // restores: usage error for a bad name, conflict for an existing target, success otherwise
         assertThat(run("restore", zip.toString(), "-d", "bad name")).isEqualTo(ExitCode.USAGE);
+        // a one-character name breaks Odoo's rule too, and the message says why
+        assertThat(run("restore", zip.toString(), "-d", "x")).isEqualTo(ExitCode.USAGE);
+        assertThat(err).contains("invalid database name: 'x'").contains("Odoo accepts 2 to 63 characters");
         assertThat(run("restore", zip.toString(), "-d", db.name())).isEqualTo(ExitCode.CONFLICT);
         String copy = "cli_" + Long.toHexString(System.nanoTime());
         assertThat(run("restore", zip.toString(), "-d", copy, "--neutralize", "--json"))
@@ -114,7 +123,14 @@ class BackupRestoreCliTest {
                 .isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).hasSize(1);
-        assertThat(run("rollback", copy)).isEqualTo(ExitCode.OK);
+        // -d names the database, as in every other command
+        assertThat(run("rollback", "-d", copy, "--dry-run", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out).path("wouldRestore")).hasSize(1);
+        assertThat(run("rollback", "-d", copy)).isEqualTo(ExitCode.OK);
+        assertThat(run("rollback", copy, "--discard", "--dry-run")).isEqualTo(ExitCode.OK);
+        assertThat(err).contains("dry run: would discard 1 rollback point of " + copy);
+        assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out)).hasSize(1);
         assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
