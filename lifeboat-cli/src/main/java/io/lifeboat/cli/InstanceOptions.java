@@ -26,7 +26,8 @@ public final class InstanceOptions {
     @Option(
             names = {"-c", "--config"},
             paramLabel = "ODOO_CONF",
-            description = "Odoo configuration file (odoo.conf).")
+            description = "Odoo configuration file (odoo.conf). Default, as Odoo: $ODOO_RC, else $OPENERP_SERVER,"
+                    + " else ~/.odoorc, else ~/.openerp_serverrc, else none.")
     Path config;
 
     @Option(names = "--db-host", paramLabel = "HOST", description = "PostgreSQL host (overrides db_host and PGHOST).")

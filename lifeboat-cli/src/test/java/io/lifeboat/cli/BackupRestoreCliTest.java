@@ -80,6 +80,13 @@ class BackupRestoreCliTest {
         JsonNode report = new ObjectMapper().readTree(out);
         assertThat(report.path("target").asText()).isEqualTo(zip.toString());
         assertThat(report.path("files").asLong()).isPositive();
+        // format says what was written, as --format does; dumpFormat the dump inside
+        assertThat(report.path("format").asText()).isEqualTo("zip");
+        assertThat(report.path("dumpFormat").asText()).isEqualTo("plain");
+        assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("b.dump").toString(), "--format", "dump", "--json"))
+                .isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out).path("format").asText()).isEqualTo("dump");
+        assertThat(new ObjectMapper().readTree(out).path("dumpFormat").asText()).isEqualTo("custom");
 
         // the output file exists: refused, untouched
         long size = Files.size(zip);
@@ -134,6 +141,38 @@ class BackupRestoreCliTest {
         assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
+    }
+
+    @Test
+    void verboseShowsTheProgramsRunAndTheLogFileRecordsTheRun() throws Exception {
+        Path log = tmp.resolve("logs").resolve("lifeboat.log");
+        Path dump = tmp.resolve("v.dump");
+        assertThat(run(
+                        "backup",
+                        "-d",
+                        db.name(),
+                        "-o",
+                        dump.toString(),
+                        "--format",
+                        "dump",
+                        "-v",
+                        "--log-file",
+                        log.toString()))
+                .isEqualTo(ExitCode.OK);
+        assertThat(err).containsPattern("lifeboat: running \\S*pg_dump ");
+        assertThat(run("restore", dump.toString(), "-d", db.name(), "--log-file", log.toString()))
+                .isEqualTo(ExitCode.CONFLICT);
+        assertThat(err).doesNotContain("running");
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ \\[\\d+\\] .*"));
+        String text = String.join("\n", lines);
+        assertThat(text)
+                .contains("] lifeboat backup -d " + db.name())
+                .containsPattern("running \\S*pg_dump ")
+                .contains("] exit 0")
+                .contains("] lifeboat restore " + dump)
+                .contains("] error: database " + db.name() + " already exists")
+                .contains("] exit 5");
     }
 
     @Test
