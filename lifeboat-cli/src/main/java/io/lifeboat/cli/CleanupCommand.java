@@ -28,7 +28,9 @@ final class CleanupCommand implements Callable<Integer> {
     @Mixin
     OutputOptions out;
 
-    @Option(names = "--dry-run", description = "Only list what would be removed.")
+    @Option(
+            names = {"-n", "--dry-run"},
+            description = "Only list what would be removed.")
     boolean dryRun;
 
     @Option(

@@ -40,7 +40,7 @@ final class RollbackCommand implements Callable<Integer> {
     String option;
 
     @Option(
-            names = "--dry-run",
+            names = {"-n", "--dry-run"},
             description = "Show the rollback point that would be swapped in (or, with --discard, discarded); change"
                     + " nothing.")
     boolean dryRun;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.restore.Rollbacks;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.SyntheticInstance;
 import io.lifeboat.testkit.TempCluster;
@@ -119,6 +120,27 @@ class BackupRestoreCliTest {
         assertThat(err).contains("invalid database name: 'x'").contains("Odoo accepts 2 to 63 characters");
         assertThat(run("restore", zip.toString(), "-d", db.name())).isEqualTo(ExitCode.CONFLICT);
         String copy = "cli_" + Long.toHexString(System.nanoTime());
+
+        // --dry-run prints the plan and changes nothing
+        assertThat(run("restore", zip.toString(), "-d", copy, "--neutralize", "--dry-run", "--json"))
+                .isEqualTo(ExitCode.OK);
+        JsonNode plan = new ObjectMapper().readTree(out);
+        assertThat(plan.path("target").asText()).isEqualTo(copy);
+        assertThat(plan.path("mode").asText()).isEqualTo("full");
+        assertThat(plan.path("copy").asBoolean()).isTrue();
+        assertThat(plan.path("neutralize").asBoolean()).isTrue();
+        assertThat(plan.path("replacesDatabase").isNull()).isTrue();
+        assertThat(cluster.databases()).doesNotContain(copy);
+        assertThat(dataDir.resolve("filestore").resolve(copy)).doesNotExist();
+        assertThat(run("restore", zip.toString(), "-d", db.name(), "--replace", "--dry-run", "--json"))
+                .isEqualTo(ExitCode.OK);
+        plan = new ObjectMapper().readTree(out);
+        assertThat(plan.path("replacesDatabase").asText()).isEqualTo(db.name());
+        assertThat(plan.path("replacesFilestore").asText())
+                .isEqualTo(dataDir.resolve("filestore").resolve(db.name()).toString());
+        assertThat(Rollbacks.of(dataDir).list(db.name())).isEmpty();
+        assertThat(run("restore", zip.toString(), "-d", db.name(), "--dry-run")).isEqualTo(ExitCode.CONFLICT);
+        assertThat(err).contains("would refuse   database " + db.name() + " already exists");
         assertThat(run("restore", zip.toString(), "-d", copy, "--neutralize", "--json"))
                 .isEqualTo(ExitCode.OK);
         JsonNode restored = new ObjectMapper().readTree(out);
