@@ -198,6 +198,45 @@ class BackupRestoreCliTest {
     }
 
     @Test
+    void backupAllWritesOneFilePerDatabaseAndGoesOnAfterAFailure() throws Exception {
+        // a second Odoo database whose filestore is a file: its backup fails, the other one's does not
+        String broken = "cli_broken_" + Long.toHexString(System.nanoTime());
+        cluster.createDatabase(broken, PostgresExtension.ODOO_ROLE);
+        try {
+            try (Connection c = cluster.connect(broken, PostgresExtension.ODOO_ROLE)) {
+                SyntheticInstance.create(c, tmp.resolve("elsewhere").resolve(broken), SyntheticInstance.Spec.small());
+            }
+            Files.createDirectories(dataDir.resolve("filestore"));
+            Files.writeString(dataDir.resolve("filestore").resolve(broken), "not a directory");
+            Path dir = Files.createDirectory(tmp.resolve("all"));
+            int code = run("backup", "--all", "-o", dir.toString(), "--json", "--strict");
+            JsonNode report = new ObjectMapper().readTree(out);
+            assertThat(code).as(err).isEqualTo(ExitCode.FAILED);
+            assertThat(report.path("failed").asInt()).isPositive(); // other tests may leave databases too
+            JsonNode ok = null;
+            JsonNode failed = null;
+            for (JsonNode r : report.path("databases")) {
+                if (r.path("database").asText().equals(db.name())) ok = r;
+                if (r.path("database").asText().equals(broken)) failed = r;
+            }
+            assertThat(ok).isNotNull();
+            assertThat(ok.path("ok").asBoolean()).isTrue();
+            assertThat(ok.path("report").path("format").asText()).isEqualTo("zip");
+            assertThat(failed).isNotNull();
+            assertThat(failed.path("ok").asBoolean()).isFalse();
+            assertThat(failed.path("error").path("message").asText()).isNotBlank();
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.matches(java.util.regex.Pattern.quote(db.name())
+                                + "_\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d\\.zip"))
+                        .noneMatch(n -> n.startsWith(broken));
+            }
+        } finally {
+            cluster.dropDatabase(broken);
+        }
+    }
+
+    @Test
     void databasesListsTheOdooDatabases() {
         assertThat(run("databases", "--json")).isEqualTo(ExitCode.OK);
         assertThat(out).contains(db.name());
