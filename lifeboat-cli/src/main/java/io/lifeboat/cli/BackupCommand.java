@@ -20,7 +20,9 @@ import io.lifeboat.repository.WriteStats;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,14 +98,17 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Skip re-reading the finished zip before it is renamed into place.")
     boolean noVerify;
 
+    @Option(
+            names = "--all",
+            description = "Back up every Odoo database of the instance, one file each (<db>_<timestamp>.zip) into the"
+                    + " directory -o names. Goes on after a failure; exit code 1 if any failed.")
+    boolean all;
+
     @Override
     public Integer call() throws Exception {
+        if (all) return backupAll();
         var target = instance.resolve(database);
-        boolean zip = switch (format) {
-            case "zip" -> true;
-            case "dump" -> false;
-            default -> throw new LifeboatException(Kind.USAGE, "unknown format: " + format, "Use zip or dump.");
-        };
+        boolean zip = zip();
         FilestoreMode mode = zip ? parseMode(filestore) : FilestoreMode.NONE;
         PgTools tools = instance.tools();
         if (repository.given() && (output == null || repository.givenOnCommandLine())) {
@@ -113,16 +118,103 @@ final class BackupCommand implements Callable<Integer> {
             }
             return toRepository(target, tools, mode);
         }
-        String file = output != null
-                ? output
-                : target.database() + "_"
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
-                        + (zip ? ".zip" : ".dump");
+        String file = output != null ? output : defaultName(target.database(), zip);
         boolean toStdout = file.equals("-");
         if (toStdout && out.json()) {
             throw new LifeboatException(
                     Kind.USAGE, "--json and -o - both want standard output", "Write the backup to a file.");
         }
+        BackupReport report = backup(target, tools, file, zip, mode);
+        if (out.json()) OutputOptions.printJson(System.out, report);
+        else if (out.human()) printSummary(report);
+        return report.hasWarnings() ? ExitCode.WARNINGS : ExitCode.OK;
+    }
+
+    /** Whether --format asks for a zip (else a custom-format dump). */
+    private boolean zip() {
+        return switch (format) {
+            case "zip" -> true;
+            case "dump" -> false;
+            default -> throw new LifeboatException(Kind.USAGE, "unknown format: " + format, "Use zip or dump.");
+        };
+    }
+
+    /** {@code <db>_<local time>.zip} (or {@code .dump}). */
+    private static String defaultName(String database, boolean zip) {
+        return database + "_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
+                + (zip ? ".zip" : ".dump");
+    }
+
+    /** --all: every database the instance lists, into the directory -o names; goes on after failures. */
+    private int backupAll() throws Exception {
+        if (database != null) throw new LifeboatException(Kind.USAGE, "--all and -d exclude each other", null);
+        if (output == null || output.equals("-")) {
+            throw new LifeboatException(
+                    Kind.USAGE, "--all needs a directory", "Name the directory for the backups with -o DIR.");
+        }
+        if (repository.givenOnCommandLine()) {
+            throw new LifeboatException(Kind.USAGE, "--all and --repo exclude each other", "Back up one database.");
+        }
+        Path dir = Path.of(output);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new LifeboatException(
+                    Kind.USAGE, "no such directory: " + dir, "Create it first, or name an existing one with -o.");
+        }
+        boolean zip = zip();
+        FilestoreMode mode = zip ? parseMode(filestore) : FilestoreMode.NONE;
+        var inst = instance.instance();
+        List<String> dbs = io.lifeboat.odoo.DatabaseLister.list(
+                inst.connection(), io.lifeboat.odoo.DatabaseLister.Options.of(inst), null);
+        if (dbs.isEmpty()) {
+            throw new LifeboatException(
+                    Kind.USAGE, "no Odoo database found on " + inst.connection(), "Check the instance settings.");
+        }
+        PgTools tools = instance.tools();
+        List<Map<String, Object>> results = new ArrayList<>();
+        int failed = 0;
+        boolean warnings = false;
+        for (String db : dbs) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("database", db);
+            try {
+                BackupReport report = backup(
+                        instance.resolve(db),
+                        tools,
+                        dir.resolve(defaultName(db, zip)).toString(),
+                        zip,
+                        mode);
+                warnings |= report.hasWarnings();
+                r.put("ok", true);
+                r.put("report", report);
+                if (out.human()) printSummary(report);
+            } catch (LifeboatException e) {
+                failed++;
+                r.put("ok", false);
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("message", e.getMessage());
+                error.put("hint", e.hint());
+                r.put("error", error);
+                Main.log().fileOnly("error: backup of " + db + ": " + e.getMessage());
+                if (!out.json()) System.err.printf("lifeboat: backup of %s failed: %s%n", db, e.getMessage());
+            }
+            results.add(r);
+        }
+        if (out.json()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("databases", results);
+            json.put("failed", failed);
+            OutputOptions.printJson(System.out, json);
+        } else if (out.human()) {
+            System.err.printf("backed up %d of %d databases into %s%n", dbs.size() - failed, dbs.size(), dir);
+        }
+        return failed > 0 ? ExitCode.FAILED : warnings ? ExitCode.WARNINGS : ExitCode.OK;
+    }
+
+    /** One backup of {@code target} to {@code file} (or - for standard output). */
+    private BackupReport backup(
+            InstanceOptions.ResolvedInstance target, PgTools tools, String file, boolean zip, FilestoreMode mode)
+            throws Exception {
+        boolean toStdout = file.equals("-");
         ZipOptions zipOptions = ZipOptions.defaults().withLevel(level);
         CaptureSink sink = zip
                 ? (toStdout
@@ -144,9 +236,7 @@ final class BackupCommand implements Callable<Integer> {
                     (conn, db) -> OutputOptions.JSON.valueToTree(
                             OdooDatabaseInfo.read(conn).toManifest()));
         }
-        if (out.json()) OutputOptions.printJson(System.out, report);
-        else if (out.human()) printSummary(report);
-        return report.hasWarnings() ? ExitCode.WARNINGS : ExitCode.OK;
+        return report;
     }
 
     /** The same capture, into a repository snapshot (custom-format dump, uncompressed so it deduplicates). */

@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
         name = "cleanup",
         description = {
             "List and remove what interrupted or killed runs left behind.",
-            "Temporary databases (*_lbnew_*), restore roles (lifeboat_restore_*), temporary filestore "
-                    + "directories and partial files. Leftovers of runs known to be gone (their process no "
-                    + "longer runs on this host) are removed; names that only look like leftovers (no record "
-                    + "of the run that made them) only with --force."
+            "Leftovers are temporary databases (*_lbnew_*), restore roles (lifeboat_restore_*), temporary "
+                    + "filestore directories and partial files. Those of runs known to be gone (their process no "
+                    + "longer runs on this host) are removed; names that only look like leftovers (no record of "
+                    + "the run that made them) only with --force."
         })
 final class CleanupCommand implements Callable<Integer> {
 
@@ -28,7 +28,9 @@ final class CleanupCommand implements Callable<Integer> {
     @Mixin
     OutputOptions out;
 
-    @Option(names = "--dry-run", description = "Only list what would be removed.")
+    @Option(
+            names = {"-n", "--dry-run"},
+            description = "Only list what would be removed.")
     boolean dryRun;
 
     @Option(

@@ -46,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(
             names = "--level",
-            defaultValue = "6",
+            defaultValue = "3",
             description = "Deflate level 1-9 for compressible entries. Default: ${DEFAULT-VALUE}.")
     int level;
 
@@ -55,7 +55,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(
             names = {"-j", "--jobs"},
-            defaultValue = "4",
+            defaultValue = "2",
             description = "Files fetched from the repository in parallel. Default: ${DEFAULT-VALUE}.")
     int jobs;
 

@@ -27,7 +27,8 @@ public final class InstanceOptions {
     @Option(
             names = {"-c", "--config"},
             paramLabel = "ODOO_CONF",
-            description = "Odoo configuration file (odoo.conf).")
+            description = "Odoo configuration file (odoo.conf). Default, as Odoo: $ODOO_RC, else $OPENERP_SERVER,"
+                    + " else ~/.odoorc, else ~/.openerp_serverrc, else none.")
     Path config;
 
     @Option(names = "--db-host", paramLabel = "HOST", description = "PostgreSQL host (overrides db_host and PGHOST).")
@@ -90,6 +91,15 @@ public final class InstanceOptions {
                         ? "no Odoo database found on " + i.connection()
                         : "several Odoo databases: " + String.join(", ", dbs),
                 "Name the database with -d.");
+    }
+
+    /**
+     * Refuses a name Odoo would refuse, saying its rule in words. The restore engine checks too; this
+     * check comes first so the message says that a name needs at least two characters.
+     */
+    static String checkDatabaseName(String name) {
+        io.lifeboat.odoo.DatabaseNames.check(name, Kind.USAGE, "", null);
+        return name;
     }
 
     /** pg_dump, pg_restore and psql at least as new as the server. */

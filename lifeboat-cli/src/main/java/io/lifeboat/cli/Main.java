@@ -2,11 +2,17 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.Printable;
+import io.lifeboat.postgres.PgConnectException;
+import io.lifeboat.postgres.ProcessRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Entry point of the {@code lifeboat} command. */
 @Command(
@@ -23,6 +29,22 @@ public final class Main {
             description = "Lifeboat's configuration file (default: $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml)."
                     + " Read by 'config check' for now.")
     Path configFile;
+
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "More detail on standard error: the programs run, the phases, stack traces of failures.")
+    boolean verbose;
+
+    @Option(
+            names = "--log-file",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description = "Append a timestamped log of what was done (command, programs run, phases, result) to FILE.")
+    Path logFile;
+
+    /** The log of the run in progress ({@link RunLog#none()} outside a run). */
+    private static volatile RunLog log = RunLog.none();
 
     public static void main(String[] args) {
         Runtime.getRuntime().addShutdownHook(new Thread(Main::onInterrupt, "lifeboat-interrupt"));
@@ -42,14 +64,27 @@ public final class Main {
                             + ", nothing was changed");
             Terminal.rawErr().flush();
         }
+        log.fileOnly("interrupted; removed " + undone + " temporary items");
+        log.close();
     }
 
     /** Runs the command line and returns its exit code (see {@link ExitCode}). */
     public static int run(String... args) {
         CommandLine cli = commandLine();
-        return Terminal.run(() -> cli.setOut(new PrintWriter(Terminal.rawOut(), true))
+        int code = Terminal.run(() -> cli.setOut(new PrintWriter(Terminal.rawOut(), true))
                 .setErr(new PrintWriter(System.err, true))
                 .execute(args));
+        RunLog done = log;
+        log = RunLog.none();
+        ProcessRunner.observer = command -> {};
+        done.fileOnly("exit " + code);
+        done.close();
+        return code;
+    }
+
+    /** The log of the run in progress, for commands that record more (phases, warnings). */
+    static RunLog log() {
+        return log;
     }
 
     /** The whole command tree, ready to execute. */
@@ -57,30 +92,86 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         Commands.register(cli);
         HelpFormat.apply(cli);
+        cli.setExecutionStrategy(Main::execute);
         cli.setExecutionExceptionHandler(Main::handle);
         // help is Lifeboat's own text; errors quote the command line, so they go through the escaping stream
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            int code = usage.handleParseException(e, args);
+            if (Arrays.asList(args).contains("--json")) printJsonError(e.getMessage(), null, code);
+            return code;
+        });
         return cli;
+    }
+
+    /** Opens the run's log as -v and --log-file say, then runs the command. */
+    private static int execute(CommandLine.ParseResult parseResult) {
+        boolean verbose = false;
+        Path logFile = null;
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            verbose |= p.hasMatchedOption("--verbose");
+            if (p.hasMatchedOption("--log-file")) logFile = p.matchedOptionValue("--log-file", null);
+        }
+        RunLog opened = RunLog.open(verbose, logFile, System.err);
+        log = opened;
+        ProcessRunner.observer = c -> opened.info("running " + c);
+        opened.fileOnly("lifeboat " + String.join(" ", parseResult.originalArgs()));
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         if (io.lifeboat.runs.RunLedger.interrupted()) return 130; // the interruption speaks for itself
         PrintWriter err = cmd.getErr();
-        if (e instanceof LifeboatException le) {
-            err.println("lifeboat: " + Printable.of(le.getMessage()));
-            if (le.hint() != null) err.println("hint: " + Printable.of(le.hint()));
-            err.flush();
-            return switch (le.kind()) {
+        String message;
+        String hint;
+        int code;
+        // A connection that could not be opened says best what to check, whatever was being done.
+        PgConnectException connect = PgConnectException.in(e);
+        if (connect != null) {
+            message = connect.getMessage();
+            hint = connect.hint();
+            code = ExitCode.FAILED;
+        } else if (e instanceof LifeboatException le) {
+            message = le.getMessage();
+            hint = le.hint();
+            code = switch (le.kind()) {
                 case USAGE -> ExitCode.USAGE;
                 case CONFLICT -> ExitCode.CONFLICT;
                 default -> ExitCode.FAILED;
             };
+        } else {
+            message = e.toString();
+            hint = log.verbose() || System.getenv("LIFEBOAT_DEBUG") != null
+                    ? null
+                    : "Run again with -v (or set LIFEBOAT_DEBUG=1) to see the stack trace.";
+            code = ExitCode.FAILED;
         }
-        err.println("lifeboat: " + Printable.of(e.toString()));
-        if (System.getenv("LIFEBOAT_DEBUG") != null) e.printStackTrace(err);
-        else err.println("hint: Set LIFEBOAT_DEBUG=1 to see the stack trace.");
+        err.println("lifeboat: " + Printable.of(message));
+        if (hint != null) err.println("hint: " + Printable.of(hint));
+        boolean unexpected = connect == null && !(e instanceof LifeboatException);
+        if (log.verbose() || (unexpected && System.getenv("LIFEBOAT_DEBUG") != null)) e.printStackTrace(err);
         err.flush();
-        return ExitCode.FAILED;
+        log.fileOnly("error: " + message + (hint == null ? "" : " (hint: " + hint + ")"));
+        if (jsonRequested(parseResult)) printJsonError(message, hint, code);
+        return code;
+    }
+
+    private static boolean jsonRequested(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--json")) return true;
+        }
+        return false;
+    }
+
+    /** {@code {"error": {"message", "hint", "exit_code"}}} on standard output, for scripts. */
+    private static void printJsonError(String message, String hint, int code) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("hint", hint);
+        error.put("exit_code", code);
+        OutputOptions.printJson(System.out, Map.of("error", error));
+        System.out.flush();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

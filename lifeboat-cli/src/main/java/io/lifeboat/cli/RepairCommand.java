@@ -64,6 +64,11 @@ final class RepairCommand implements Callable<Integer> {
     boolean apply;
 
     @Option(
+            names = {"-n", "--dry-run"},
+            description = "Only print the plan (what happens without --apply), as other commands spell it.")
+    boolean dryRun;
+
+    @Option(
             names = "--batch-size",
             paramLabel = "N",
             defaultValue = "200",
@@ -107,6 +112,16 @@ final class RepairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (dryRun && apply) {
+            throw new LifeboatException(
+                    Kind.USAGE, "--dry-run and --apply exclude each other", "Give --apply to repair, else nothing.");
+        }
+        if (dryRun && unquarantine != null) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "--dry-run and --unquarantine exclude each other",
+                    "The quarantine's manifest.json lists what --unquarantine would move back.");
+        }
         if (unquarantine != null) return moveBack();
         if (batchSize < 1) throw new LifeboatException(Kind.USAGE, "--batch-size must be at least 1", null);
         var target = instance.resolve(database);

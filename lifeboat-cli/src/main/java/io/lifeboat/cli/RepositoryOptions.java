@@ -102,6 +102,28 @@ public final class RepositoryOptions {
         return p == null ? null : p.toCharArray();
     }
 
+    /** Where a terminal prompt comes from: null when not interactive (replaced in tests). */
+    static final java.util.function.Function<String, char[]> PROMPT =
+            message -> OutputOptions.interactive() ? System.console().readPassword("%s", message) : null;
+
+    static java.util.function.Function<String, char[]> prompt = PROMPT;
+
+    /**
+     * The passphrase of protected key {@code file}: {@code $LIFEBOAT_KEY_PASSPHRASE}, else asked on the
+     * terminal, else a failure naming the variable.
+     */
+    static char[] passphraseFor(Path file) {
+        char[] p = passphrase();
+        if (p == null) p = prompt.apply("Passphrase for " + file + ": ");
+        if (p == null) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "secret key file " + file + " is protected by a passphrase",
+                    "Set " + PASSPHRASE_ENV + " to the passphrase, or run on a terminal to be asked for it.");
+        }
+        return p;
+    }
+
     /** The backend, wrapped to retry transient failures. The caller closes it. */
     public Backend backend() throws IOException {
         String loc = location();
@@ -140,7 +162,8 @@ public final class RepositoryOptions {
                     "no key given for repository " + displayLocation(),
                     "Give the secret key with --key FILE, or the writer key with --writer-key FILE.");
         }
-        SecretKey secret = secretFile == null ? null : KeyFiles.readSecretKey(secretFile, passphrase());
+        SecretKey secret =
+                secretFile == null ? null : KeyFiles.readSecretKeyAsking(secretFile, () -> passphraseFor(secretFile));
         WriterKey writer = writerFile == null ? null : KeyFiles.readWriterKey(writerFile);
         Keys keys =
                 secret == null ? Keys.writer(writer) : writer == null ? Keys.secret(secret) : Keys.both(writer, secret);

@@ -109,9 +109,29 @@ final class RestoreCommand implements Callable<Integer> {
                     "Role that owns the restored database. Default: the owner of the database being replaced, else the connecting role.")
     String owner;
 
+    @Option(
+            names = {"-n", "--dry-run"},
+            description = "Print the plan (source, target, mode, copy, neutralization, what would be replaced) and"
+                    + " change nothing.")
+    boolean dryRun;
+
+    /** What a restore would do, for --dry-run. */
+    record Plan(
+            boolean dryRun,
+            String source,
+            String dumpFormat,
+            String target,
+            String mode,
+            boolean copy,
+            boolean neutralize,
+            boolean replace,
+            String replacesDatabase,
+            String replacesFilestore,
+            String refused) {}
+
     @Override
     public Integer call() throws Exception {
-        if (database != null) DatabaseNames.check(database, Kind.USAGE, "", null);
+        if (database != null) InstanceOptions.checkDatabaseName(database);
         boolean fromRepo =
                 repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
         RestoreReport report;
@@ -135,6 +155,7 @@ final class RestoreCommand implements Callable<Integer> {
                 var mode = part.dbOnly
                         ? RestoreEngine.Mode.DB_ONLY
                         : part.filestoreOnly ? RestoreEngine.Mode.FILESTORE_ONLY : RestoreEngine.Mode.FULL;
+                if (dryRun) return printPlan(plan(source, target, mode, inst));
                 report = new RestoreEngine(
                                 RestoreEngine.Target.of(inst.connection(), inst.dataDir(), tools),
                                 new RestoreEngine.Options(
@@ -156,6 +177,76 @@ final class RestoreCommand implements Callable<Integer> {
         if (out.json()) OutputOptions.printJson(System.out, report);
         else if (out.human()) printSummary(report);
         return report.warnings.isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
+    }
+
+    /** The plan, from the source and the server's and data_dir's current state; changes nothing. */
+    private Plan plan(RestoreSource source, String target, RestoreEngine.Mode mode, io.lifeboat.odoo.OdooInstance inst)
+            throws java.sql.SQLException {
+        InstanceOptions.checkDatabaseName(target);
+        boolean wantDb = mode != RestoreEngine.Mode.FILESTORE_ONLY;
+        boolean wantFiles = mode != RestoreEngine.Mode.DB_ONLY;
+        String sourceDb =
+                source.manifest().map(m -> m.path("db_name").asText(null)).orElse(null);
+        boolean asCopy = copy != null ? copy : sourceDb == null || !sourceDb.equals(target);
+        boolean dbExists;
+        try (java.sql.Connection c = inst.connection().open("postgres");
+                var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, target);
+            try (var rs = ps.executeQuery()) {
+                dbExists = rs.next();
+            }
+        }
+        Path dir = inst.filestore(target);
+        boolean dirExists = java.nio.file.Files.exists(dir);
+        String refused = null;
+        if (wantDb && source.dumpFormat().isEmpty()) {
+            refused = source.describe() + " holds no database dump";
+        } else if (!replace && ((wantDb && dbExists) || (wantFiles && dirExists))) {
+            refused = (wantDb && dbExists ? "database " + target : "filestore " + dir) + " already exists";
+        }
+        return new Plan(
+                true,
+                source.describe(),
+                source.dumpFormat()
+                        .map(f -> f.name().toLowerCase(java.util.Locale.ROOT))
+                        .orElse(null),
+                target,
+                mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                asCopy,
+                neutralize,
+                replace,
+                replace && wantDb && dbExists ? target : null,
+                replace && wantFiles && dirExists ? dir.toString() : null,
+                refused);
+    }
+
+    private int printPlan(Plan p) {
+        if (out.json()) {
+            OutputOptions.printJson(System.out, p);
+        } else if (out.human()) {
+            var err = System.err;
+            err.printf("dry run: restore %s into %s; nothing was changed%n", p.source(), p.target());
+            err.printf(
+                    "  mode           %s%s%n",
+                    p.mode(), p.dumpFormat() == null ? "" : " (" + p.dumpFormat() + " dump)");
+            err.printf(
+                    "  identity       %s%s%n",
+                    p.copy() ? "a copy (new database.uuid and secret)" : "the backup's own",
+                    p.neutralize() ? ", neutralized" : "");
+            if (p.replacesDatabase() != null || p.replacesFilestore() != null) {
+                err.printf(
+                        "  replaces       %s%s (kept as a rollback point)%n",
+                        p.replacesDatabase() == null ? "" : "database " + p.replacesDatabase(),
+                        p.replacesFilestore() == null
+                                ? ""
+                                : (p.replacesDatabase() == null ? "" : " and ") + "filestore " + p.replacesFilestore());
+            } else if (p.refused() == null) {
+                err.printf("  replaces       nothing (the target does not exist)%n");
+            }
+            if (p.refused() != null) err.printf("  would refuse   %s%n", p.refused());
+        }
+        if (p.refused() == null) return ExitCode.OK;
+        return p.refused().endsWith("already exists") ? ExitCode.CONFLICT : ExitCode.FAILED;
     }
 
     private static void printSummary(RestoreReport r) {

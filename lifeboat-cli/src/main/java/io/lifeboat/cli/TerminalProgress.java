@@ -95,6 +95,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
         // a thread's next phase ends its previous one; a phase inherited from the parent thread goes on
         if (before != null && before.owner == Thread.currentThread()) finish(before);
         Phase p = new Phase(Printable.of(name), total, unit);
+        Main.log().fileOnly("phase " + name);
         current.set(p);
         active.add(p);
         redraw(true);
@@ -112,6 +113,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
 
     @Override
     public synchronized void warn(String message) {
+        Main.log().fileOnly("warning: " + message);
         if (warnings == null || RunLedger.interrupted()) return;
         clearLine();
         warnings.println("warning: " + Printable.of(message));
@@ -139,6 +141,7 @@ public final class TerminalProgress implements Progress, AutoCloseable {
     /** Ends {@code p}: its completed line replaces the status line. */
     private void finish(Phase p) {
         if (!active.remove(p)) return;
+        Main.log().fileOnly(p.finished());
         if (!draw || RunLedger.interrupted()) return;
         clearLine();
         warnings.println(p.finished());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.restore.Rollbacks;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.SyntheticInstance;
 import io.lifeboat.testkit.TempCluster;
@@ -80,6 +81,13 @@ class BackupRestoreCliTest {
         JsonNode report = new ObjectMapper().readTree(out);
         assertThat(report.path("target").asText()).isEqualTo(zip.toString());
         assertThat(report.path("files").asLong()).isPositive();
+        // format says what was written, as --format does; dumpFormat the dump inside
+        assertThat(report.path("format").asText()).isEqualTo("zip");
+        assertThat(report.path("dumpFormat").asText()).isEqualTo("plain");
+        assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("b.dump").toString(), "--format", "dump", "--json"))
+                .isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out).path("format").asText()).isEqualTo("dump");
+        assertThat(new ObjectMapper().readTree(out).path("dumpFormat").asText()).isEqualTo("custom");
 
         // the output file exists: refused, untouched
         long size = Files.size(zip);
@@ -107,8 +115,32 @@ class BackupRestoreCliTest {
 
         // restores: usage error for a bad name, conflict for an existing target, success otherwise
         assertThat(run("restore", zip.toString(), "-d", "bad name")).isEqualTo(ExitCode.USAGE);
+        // a one-character name breaks Odoo's rule too, and the message says why
+        assertThat(run("restore", zip.toString(), "-d", "x")).isEqualTo(ExitCode.USAGE);
+        assertThat(err).contains("invalid database name: \"x\"").contains("has 2 to 63 characters");
         assertThat(run("restore", zip.toString(), "-d", db.name())).isEqualTo(ExitCode.CONFLICT);
         String copy = "cli_" + Long.toHexString(System.nanoTime());
+
+        // --dry-run prints the plan and changes nothing
+        assertThat(run("restore", zip.toString(), "-d", copy, "--neutralize", "--dry-run", "--json"))
+                .isEqualTo(ExitCode.OK);
+        JsonNode plan = new ObjectMapper().readTree(out);
+        assertThat(plan.path("target").asText()).isEqualTo(copy);
+        assertThat(plan.path("mode").asText()).isEqualTo("full");
+        assertThat(plan.path("copy").asBoolean()).isTrue();
+        assertThat(plan.path("neutralize").asBoolean()).isTrue();
+        assertThat(plan.path("replacesDatabase").isNull()).isTrue();
+        assertThat(cluster.databases()).doesNotContain(copy);
+        assertThat(dataDir.resolve("filestore").resolve(copy)).doesNotExist();
+        assertThat(run("restore", zip.toString(), "-d", db.name(), "--replace", "--dry-run", "--json"))
+                .isEqualTo(ExitCode.OK);
+        plan = new ObjectMapper().readTree(out);
+        assertThat(plan.path("replacesDatabase").asText()).isEqualTo(db.name());
+        assertThat(plan.path("replacesFilestore").asText())
+                .isEqualTo(dataDir.resolve("filestore").resolve(db.name()).toString());
+        assertThat(Rollbacks.of(dataDir).list(db.name())).isEmpty();
+        assertThat(run("restore", zip.toString(), "-d", db.name(), "--dry-run")).isEqualTo(ExitCode.CONFLICT);
+        assertThat(err).contains("would refuse   database " + db.name() + " already exists");
         assertThat(run("restore", zip.toString(), "-d", copy, "--neutralize", "--json"))
                 .isEqualTo(ExitCode.OK);
         JsonNode restored = new ObjectMapper().readTree(out);
@@ -120,7 +152,14 @@ class BackupRestoreCliTest {
                 .isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).hasSize(1);
-        assertThat(run("rollback", copy)).isEqualTo(ExitCode.OK);
+        // -d names the database, as in every other command
+        assertThat(run("rollback", "-d", copy, "--dry-run", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out).path("wouldRestore")).hasSize(1);
+        assertThat(run("rollback", "-d", copy)).isEqualTo(ExitCode.OK);
+        assertThat(run("rollback", copy, "--discard", "--dry-run")).isEqualTo(ExitCode.OK);
+        assertThat(err).contains("dry run: would discard 1 rollback point of " + copy);
+        assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
+        assertThat(new ObjectMapper().readTree(out)).hasSize(1);
         assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
@@ -171,6 +210,77 @@ class BackupRestoreCliTest {
             assertThat(run("backup", "-d", name, "-o", tmp.resolve("x.zip").toString()))
                     .isEqualTo(ExitCode.USAGE);
             assertThat(err).startsWith("lifeboat: invalid database name: \"" + name + "\"");
+        }
+    }
+
+    @Test
+    void verboseShowsTheProgramsRunAndTheLogFileRecordsTheRun() throws Exception {
+        Path log = tmp.resolve("logs").resolve("lifeboat.log");
+        Path dump = tmp.resolve("v.dump");
+        assertThat(run(
+                        "backup",
+                        "-d",
+                        db.name(),
+                        "-o",
+                        dump.toString(),
+                        "--format",
+                        "dump",
+                        "-v",
+                        "--log-file",
+                        log.toString()))
+                .isEqualTo(ExitCode.OK);
+        assertThat(err).containsPattern("lifeboat: running \\S*pg_dump ");
+        assertThat(run("restore", dump.toString(), "-d", db.name(), "--log-file", log.toString()))
+                .isEqualTo(ExitCode.CONFLICT);
+        assertThat(err).doesNotContain("running");
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ \\[\\d+\\] .*"));
+        String text = String.join("\n", lines);
+        assertThat(text)
+                .contains("] lifeboat backup -d " + db.name())
+                .containsPattern("running \\S*pg_dump ")
+                .contains("] exit 0")
+                .contains("] lifeboat restore " + dump)
+                .contains("] error: database " + db.name() + " already exists")
+                .contains("] exit 5");
+    }
+
+    @Test
+    void backupAllWritesOneFilePerDatabaseAndGoesOnAfterAFailure() throws Exception {
+        // a second Odoo database whose filestore is a file: its backup fails, the other one's does not
+        String broken = "cli_broken_" + Long.toHexString(System.nanoTime());
+        cluster.createDatabase(broken, PostgresExtension.ODOO_ROLE);
+        try {
+            try (Connection c = cluster.connect(broken, PostgresExtension.ODOO_ROLE)) {
+                SyntheticInstance.create(c, tmp.resolve("elsewhere").resolve(broken), SyntheticInstance.Spec.small());
+            }
+            Files.createDirectories(dataDir.resolve("filestore"));
+            Files.writeString(dataDir.resolve("filestore").resolve(broken), "not a directory");
+            Path dir = Files.createDirectory(tmp.resolve("all"));
+            int code = run("backup", "--all", "-o", dir.toString(), "--json", "--strict");
+            JsonNode report = new ObjectMapper().readTree(out);
+            assertThat(code).as(err).isEqualTo(ExitCode.FAILED);
+            assertThat(report.path("failed").asInt()).isPositive(); // other tests may leave databases too
+            JsonNode ok = null;
+            JsonNode failed = null;
+            for (JsonNode r : report.path("databases")) {
+                if (r.path("database").asText().equals(db.name())) ok = r;
+                if (r.path("database").asText().equals(broken)) failed = r;
+            }
+            assertThat(ok).isNotNull();
+            assertThat(ok.path("ok").asBoolean()).isTrue();
+            assertThat(ok.path("report").path("format").asText()).isEqualTo("zip");
+            assertThat(failed).isNotNull();
+            assertThat(failed.path("ok").asBoolean()).isFalse();
+            assertThat(failed.path("error").path("message").asText()).isNotBlank();
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.matches(java.util.regex.Pattern.quote(db.name())
+                                + "_\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d\\.zip"))
+                        .noneMatch(n -> n.startsWith(broken));
+            }
+        } finally {
+            cluster.dropDatabase(broken);
         }
     }
 

@@ -126,7 +126,8 @@ class RepositoryKeysTest {
         assertThat(wrongSecret.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(wrongSecret.err())
                 .contains("the secret key does not open this repository")
-                .contains("hint: ");
+                .contains("hint: ")
+                .doesNotContain("rotation");
         var wrongWriter = run(args(List.of("snapshots"), repoArgs("--writer-key", otherWriter.toString())));
         assertThat(wrongWriter.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(wrongWriter.err()).contains("the writer key belongs to repository");
@@ -183,8 +184,23 @@ class RepositoryKeysTest {
         env.remove(RepositoryOptions.PASSPHRASE_ENV);
         var missing = run("snapshots");
         assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(missing.err()).contains("is protected by a passphrase");
+        assertThat(missing.err())
+                .contains("is protected by a passphrase")
+                .contains("hint: Set LIFEBOAT_KEY_PASSPHRASE to the passphrase, or run on a terminal");
         assertThat(wrong.err() + missing.err()).doesNotContain("horse");
+
+        // on a terminal, the passphrase is asked for
+        List<String> asked = new java.util.ArrayList<>();
+        RepositoryOptions.prompt = message -> {
+            asked.add(message);
+            return "correct horse".toCharArray();
+        };
+        try {
+            run("snapshots").expect(ExitCode.OK);
+        } finally {
+            RepositoryOptions.prompt = RepositoryOptions.PROMPT;
+        }
+        assertThat(asked).containsExactly("Passphrase for " + protectedKey + ": ");
     }
 
     @Test

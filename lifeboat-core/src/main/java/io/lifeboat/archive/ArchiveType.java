@@ -71,9 +71,39 @@ public enum ArchiveType {
                     "Convert it with pg_restore --format=t --file=dump.sql, or dump again with --format=custom.");
         }
         if (looksLikeText(head)) {
-            return PLAIN_SQL;
+            if (looksLikeSql(head)) return PLAIN_SQL;
+            throw new LifeboatException(
+                    Kind.BAD_INPUT,
+                    "not a backup: " + path + " is a text file but not an SQL dump (it starts with \"" + firstLine(head)
+                            + "\")",
+                    "Pass an Odoo backup zip, a pg_dump custom-format file or directory, or a plain SQL dump"
+                            + " written by pg_dump (its first line is '--').");
         }
         throw new LifeboatException(Kind.BAD_INPUT, "unrecognised backup format: " + path, FORMATS_HINT);
+    }
+
+    private static final java.util.regex.Pattern SQL_START = java.util.regex.Pattern.compile(
+            "(?is)(--|/\\*|\\\\connect\\b|(set|create|alter|begin|start|select|insert|copy|drop|comment"
+                    + "|grant|revoke|do|update|delete|with|commit)\\b).*");
+
+    /** Whether the text, after an optional byte-order mark and white space, starts as SQL does. */
+    private static boolean looksLikeSql(byte[] head) {
+        String text = new String(head, StandardCharsets.UTF_8)
+                .replaceFirst("^\uFEFF", "")
+                .stripLeading();
+        return SQL_START
+                .matcher(text.substring(0, Math.min(text.length(), 200)))
+                .matches();
+    }
+
+    /** The first non-blank line, shortened, for messages. */
+    private static String firstLine(byte[] head) {
+        String line = new String(head, StandardCharsets.UTF_8)
+                .strip()
+                .lines()
+                .findFirst()
+                .orElse("");
+        return line.length() > 40 ? line.substring(0, 40) + "…" : line;
     }
 
     private static String compression(byte[] head) {

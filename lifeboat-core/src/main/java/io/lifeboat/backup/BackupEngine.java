@@ -82,7 +82,8 @@ public final class BackupEngine {
         long start = System.nanoTime();
         BackupReport report = new BackupReport();
         report.database = instance.database();
-        report.format = options.format().name().toLowerCase(java.util.Locale.ROOT);
+        report.format = sink.container();
+        report.dumpFormat = options.format().name().toLowerCase(java.util.Locale.ROOT);
         report.filestoreMode = options.filestoreMode().name().toLowerCase(java.util.Locale.ROOT);
         boolean committed = false;
         try (Connection conn = instance.connection().open(instance.database())) {

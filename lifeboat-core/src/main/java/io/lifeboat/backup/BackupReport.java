@@ -9,7 +9,11 @@ import java.util.List;
  */
 public final class BackupReport {
     public String database;
+    /** What was written: {@code zip}, {@code dump} (as {@code backup --format} says) or {@code snapshot}. */
     public String format;
+    /** The format of the database dump inside it: {@code plain} (a zip's dump.sql) or {@code custom}. */
+    public String dumpFormat;
+
     public String filestoreMode;
     public String target;
     public String snapshot;

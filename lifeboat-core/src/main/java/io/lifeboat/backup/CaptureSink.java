@@ -28,6 +28,12 @@ public interface CaptureSink extends AutoCloseable {
     void file(String relative, long size, InputStream content) throws IOException;
 
     /** Whether {@link #dump} and {@link #file} may run concurrently. */
+    /**
+     * What the backup is, for {@link BackupReport#format}: {@code zip}, {@code dump} or {@code
+     * snapshot}.
+     */
+    String container();
+
     default boolean concurrentParts() {
         return false;
     }

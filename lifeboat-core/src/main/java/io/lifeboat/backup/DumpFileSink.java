@@ -18,6 +18,12 @@ import java.nio.file.StandardOpenOption;
  * name, synced, renamed when complete) or to a stream. Holds no filestore.
  */
 public final class DumpFileSink implements CaptureSink {
+
+    @Override
+    public String container() {
+        return "dump";
+    }
+
     private final Path target;
     private final PartialFile partial;
     private final Path temp;

@@ -29,6 +29,12 @@ import java.nio.file.StandardOpenOption;
  * final name; a failed backup leaves no file behind. To a stream (stdout), it is written as it goes.
  */
 public final class ZipCaptureSink implements CaptureSink {
+
+    @Override
+    public String container() {
+        return "zip";
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Path target;
     private final PartialFile partial;

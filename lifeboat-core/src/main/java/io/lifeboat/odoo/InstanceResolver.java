@@ -87,8 +87,43 @@ public final class InstanceResolver {
      *     would refuse
      */
     public static OdooInstance resolve(Path configFile, Overrides overrides) {
-        OdooConfig config = configFile == null ? null : OdooConfig.parse(configFile);
+        Path file = configFile != null ? configFile : defaultConfigFile(System.getenv());
+        OdooConfig config = file == null ? null : OdooConfig.parse(file);
         return resolve(config, System.getenv(), overrides);
+    }
+
+    /**
+     * The configuration file Odoo reads when given no {@code -c}: {@code $ODOO_RC}, else {@code
+     * $OPENERP_SERVER}, else {@code ~/.odoorc}, else {@code ~/.openerp_serverrc}; null when none of
+     * these is set or exists. Odoo refuses to start when both files exist in the home directory, and so
+     * does this. Unlike Odoo, a file named by a variable must exist (Odoo would silently run without).
+     */
+    public static Path defaultConfigFile(Map<String, String> env) {
+        for (String variable : List.of("ODOO_RC", "OPENERP_SERVER")) {
+            String v = env.get(variable);
+            if (v != null && !v.isEmpty()) {
+                Path p = normalize(v, env);
+                if (!Files.exists(p)) {
+                    throw new LifeboatException(
+                            Kind.USAGE,
+                            "no such file or directory: " + p + " (the odoo configuration file named by " + variable
+                                    + ")",
+                            "Set " + variable + " to the odoo.conf the Odoo server is started with, or pass -c.");
+                }
+                return p;
+            }
+        }
+        Path rc = Path.of(home(env), ".odoorc");
+        Path old = Path.of(home(env), ".openerp_serverrc");
+        if (Files.isRegularFile(rc) && Files.isRegularFile(old)) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "found both " + rc + " and " + old + "; Odoo refuses to start with both",
+                    "Keep only one of them, preferably .odoorc, or pass -c.");
+        }
+        if (Files.isRegularFile(rc)) return rc;
+        if (Files.isRegularFile(old)) return old;
+        return null;
     }
 
     /**

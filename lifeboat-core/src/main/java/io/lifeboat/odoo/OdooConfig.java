@@ -65,7 +65,7 @@ public final class OdooConfig {
     /**
      * Reads a configuration file.
      *
-     * @throws LifeboatException {@code BAD_INPUT} if the file cannot be read or Python would
+     * @throws LifeboatException {@code USAGE} if the file does not exist; {@code BAD_INPUT} if it cannot be read or Python would
      *     refuse it
      */
     public static OdooConfig parse(Path file) {
@@ -80,9 +80,10 @@ public final class OdooConfig {
                                     .onUnmappableCharacter(CodingErrorAction.REPORT)),
                     name);
         } catch (NoSuchFileException e) {
+            // The same kind (exit code 2) and wording as a backup file that does not exist.
             throw new LifeboatException(
-                    Kind.BAD_INPUT,
-                    "odoo configuration file " + name + " does not exist",
+                    Kind.USAGE,
+                    "no such file or directory: " + name + " (the odoo configuration file)",
                     "Pass the path of the odoo.conf the Odoo server is started with (odoo-bin -c).");
         } catch (IOException e) {
             throw new LifeboatException(

@@ -42,7 +42,11 @@ public record PgConnection(String host, Integer port, String user, String passwo
         return env;
     }
 
-    /** Opens a JDBC connection to {@code database}. Unix socket directories are not supported by JDBC: use host/port. */
+    /**
+     * Opens a JDBC connection to {@code database}. Unix socket directories are not supported by JDBC: use host/port.
+     *
+     * @throws PgConnectException when the connection cannot be opened (unknown host, refused, wrong password)
+     */
     public Connection open(String database) throws SQLException {
         String h = host == null || host.startsWith("/") ? "localhost" : host;
         if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
@@ -52,7 +56,13 @@ public record PgConnection(String host, Integer port, String user, String passwo
         if (password != null) props.setProperty("password", password);
         if (sslmode != null) props.setProperty("sslmode", sslmode);
         props.setProperty("ApplicationName", "lifeboat");
-        return DriverManager.getConnection(url, props);
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            // A missing database is the caller's business (3D000), not a connection problem.
+            if ("3D000".equals(e.getSQLState())) throw e;
+            throw PgConnectException.of(this, e);
+        }
     }
 
     @Override

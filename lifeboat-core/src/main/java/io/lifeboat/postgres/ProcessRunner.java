@@ -200,6 +200,7 @@ public final class ProcessRunner {
         }
         String program = Path.of(command.get(0)).getFileName().toString();
         Process process;
+        observer.accept(describe());
         try {
             process = pb.start();
         } catch (IOException e) {
@@ -443,6 +444,12 @@ public final class ProcessRunner {
             return truncated ? "..." + s : s;
         }
     }
+
+    /**
+     * Told every command line (secrets masked, see {@link #describe()}) just before it starts, for
+     * front ends that log what they run. Does nothing by default.
+     */
+    public static volatile java.util.function.Consumer<String> observer = command -> {};
 
     /** For messages: the command with secrets masked. */
     public String describe() {

@@ -56,11 +56,21 @@ public final class KeyFiles {
 
     /** Reads a secret key; {@code passphrase} is needed when the file is protected (else may be null). */
     public static SecretKey readSecretKey(Path file, char[] passphrase) throws IOException {
+        return readSecretKeyAsking(file, () -> passphrase);
+    }
+
+    /**
+     * Reads a secret key, asking {@code passphrase} only when the file is protected (it may prompt, or
+     * throw when there is no way to get one).
+     */
+    public static SecretKey readSecretKeyAsking(Path file, java.util.function.Supplier<char[]> passphrases)
+            throws IOException {
         JsonNode n = read(file, "lifeboat-secret-key");
         SecretKey key;
         if (n.hasNonNull("key")) {
             key = new SecretKey(decode(n.path("key").asText(), file));
         } else {
+            char[] passphrase = passphrases.get();
             if (passphrase == null || passphrase.length == 0) {
                 throw new LifeboatException(
                         Kind.USAGE,

@@ -307,7 +307,7 @@ public final class Repository implements AutoCloseable {
         throw new LifeboatException(
                 Kind.USAGE,
                 "the secret key does not open this repository",
-                "Use the secret key made by repo init for this repository, or one added by key rotation.");
+                "Use the secret key that 'lifeboat repo init' made for this repository.");
     }
 
     /**
@@ -508,7 +508,7 @@ public final class Repository implements AutoCloseable {
             throw new LifeboatException(
                     Kind.USAGE,
                     "pack " + pack.substring(0, 12) + " is sealed to a key you did not give",
-                    "Give the secret key that was in use when this data was written (keep old keys after a rotation).");
+                    "Give the secret key that 'lifeboat repo init' made for this repository.");
         }
         return k;
     }

@@ -47,6 +47,12 @@ import javax.crypto.Mac;
  * creation until commit or abort.
  */
 public final class SnapshotWriter implements CaptureSink {
+
+    @Override
+    public String container() {
+        return "snapshot";
+    }
+
     private enum State {
         OPEN,
         COMMITTING,

@@ -29,6 +29,9 @@ class ArchiveTypeTest {
         Path sql = tmp.resolve("dump.sql");
         Files.writeString(sql, "--\n-- PostgreSQL database dump\n--\n\\restrict abc\nSET statement_timeout = 0;\n");
         assertThat(ArchiveType.detect(sql)).isEqualTo(ArchiveType.PLAIN_SQL);
+        Path script = tmp.resolve("script.sql");
+        Files.writeString(script, "\uFEFF\n  create table t (id int);\n");
+        assertThat(ArchiveType.detect(script)).isEqualTo(ArchiveType.PLAIN_SQL);
     }
 
     @Test
@@ -43,6 +46,15 @@ class ArchiveTypeTest {
         Path binary = tmp.resolve("photo.bin");
         Files.write(binary, ArchiveTestSupport.randomBytes(10_000, 1));
         assertBad(binary, Kind.BAD_INPUT, "unrecognised backup format: " + binary);
+        Path notes = tmp.resolve("notes.txt");
+        Files.writeString(notes, "hello world\nthis is not SQL\n");
+        assertBad(
+                notes,
+                Kind.BAD_INPUT,
+                "not a backup: " + notes + " is a text file but not an SQL dump (it starts with \"hello world\")");
+        assertThatThrownBy(() -> ArchiveType.detect(notes))
+                .isInstanceOfSatisfying(
+                        LifeboatException.class, e -> assertThat(e.hint()).contains("written by pg_dump"));
         Path dir = Files.createDirectory(tmp.resolve("not-a-dump"));
         assertBad(dir, Kind.BAD_INPUT, "directory is not a pg_dump directory-format dump (it has no toc.dat): " + dir);
         Path missing = tmp.resolve("missing.zip");

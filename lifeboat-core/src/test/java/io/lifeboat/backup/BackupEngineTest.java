@@ -197,6 +197,11 @@ class BackupEngineTest {
             }
 
             @Override
+            public String container() {
+                return zipSink.container();
+            }
+
+            @Override
             public String commit(JsonNode manifest, JsonNode report) throws IOException {
                 return zipSink.commit(manifest, report);
             }

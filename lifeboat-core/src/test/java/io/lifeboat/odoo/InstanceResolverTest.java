@@ -35,6 +35,33 @@ class InstanceResolverTest {
     }
 
     @Test
+    void withoutDashCTheConfigFileIsFoundAsOdooFindsIt() throws Exception {
+        Path real = home.toRealPath();
+        assertThat(InstanceResolver.defaultConfigFile(env())).isNull();
+        java.nio.file.Files.writeString(home.resolve(".openerp_serverrc"), "[options]\n");
+        assertThat(InstanceResolver.defaultConfigFile(env())).isEqualTo(home.resolve(".openerp_serverrc"));
+        java.nio.file.Files.writeString(home.resolve(".odoorc"), "[options]\n");
+        assertThatThrownBy(() -> InstanceResolver.defaultConfigFile(env()))
+                .isInstanceOfSatisfying(
+                        LifeboatException.class, e -> assertThat(e.kind()).isEqualTo(LifeboatException.Kind.USAGE))
+                .hasMessageContaining("found both");
+        java.nio.file.Files.delete(home.resolve(".openerp_serverrc"));
+        assertThat(InstanceResolver.defaultConfigFile(env())).isEqualTo(home.resolve(".odoorc"));
+        Path named = java.nio.file.Files.writeString(home.resolve("named.conf"), "[options]\n");
+        assertThat(InstanceResolver.defaultConfigFile(env("OPENERP_SERVER", named.toString())))
+                .isEqualTo(real.resolve("named.conf"));
+        assertThat(InstanceResolver.defaultConfigFile(
+                        env("ODOO_RC", named.toString(), "OPENERP_SERVER", "/nonexistent")))
+                .isEqualTo(real.resolve("named.conf"));
+        assertThatThrownBy(() -> InstanceResolver.defaultConfigFile(
+                        env("ODOO_RC", home.resolve("gone.conf").toString())))
+                .isInstanceOfSatisfying(
+                        LifeboatException.class, e -> assertThat(e.kind()).isEqualTo(LifeboatException.Kind.USAGE))
+                .hasMessage("no such file or directory: " + real.resolve("gone.conf")
+                        + " (the odoo configuration file named by ODOO_RC)");
+    }
+
+    @Test
     void configThenEnvironmentThenFlags() {
         OdooConfig c = conf("""
                 [options]
