@@ -9,6 +9,8 @@ import io.lifeboat.restore.RestoreEngine;
 import io.lifeboat.restore.RestoreReport;
 import io.lifeboat.restore.RestoreSource;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -260,12 +262,16 @@ final class RestoreCommand implements Callable<Integer> {
                 r.files, Units.bytes(r.fileBytes), r.filestoreMillis / 1000.0);
         var v = r.verification;
         err.printf(
-                "  verification   base installed: %s, users: %d, referenced files present: %d/%d%n",
-                v.baseInstalled ? "yes" : "no", v.users, v.presentFiles, v.referencedFiles);
+                "  verification   base installed: %s, users: %d, referenced files present: %s%n",
+                v.baseInstalled ? "yes" : "no",
+                v.users,
+                v.filesChecked ? v.presentFiles + "/" + v.referencedFiles : "not checked");
+        for (String note : r.notes) err.printf("  note           %s%n", note);
         if (r.rollbackDatabase != null || r.rollbackFilestore != null) {
-            err.printf(
-                    "  rollback point database %s, filestore %s (lifeboat rollback %s)%n",
-                    r.rollbackDatabase, r.rollbackFilestore, r.target);
+            List<String> parts = new ArrayList<>();
+            if (r.rollbackDatabase != null) parts.add("database " + r.rollbackDatabase);
+            if (r.rollbackFilestore != null) parts.add("filestore " + r.rollbackFilestore);
+            err.printf("  rollback point %s (lifeboat rollback %s)%n", String.join(", ", parts), r.target);
         }
         err.printf("  total          %.1f s%n", r.totalMillis / 1000.0);
     }

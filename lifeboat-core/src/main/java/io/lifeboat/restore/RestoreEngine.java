@@ -199,6 +199,13 @@ public final class RestoreEngine {
                         "Grant it membership once (GRANT " + Admin.q(owner) + " TO " + Admin.q(me.name())
                                 + "), or name another owner with --owner.");
             }
+            if (!wantDb && !dbExists) {
+                throw new LifeboatException(
+                        Kind.USAGE,
+                        "database " + name
+                                + " does not exist: a filestore restored without its database would be an orphan",
+                        "Restore the whole backup (without --filestore-only), or name the database the filestore belongs to with -d.");
+            }
             report.owner = wantDb ? owner : null;
             Path finalDir = target.filestore(name);
             boolean dirExists = Files.exists(finalDir);
@@ -257,7 +264,14 @@ public final class RestoreEngine {
                 }
                 String verifyDb = wantDb ? tmpName : (dbExists ? name : null);
                 if (wantDb) finishDatabase(tmpName);
-                if (verifyDb != null) verify(verifyDb, wantFiles ? tmpDir : finalDir, wantDb);
+                // a database-only restore next to no filestore at all: nothing to compare the files with
+                Path checkFiles = wantFiles ? tmpDir : Files.isDirectory(finalDir) ? finalDir : null;
+                if (checkFiles == null) {
+                    report.verification.filesChecked = false;
+                    report.notes.add("referenced files not checked: " + finalDir
+                            + " does not exist (database-only restore); restore the filestore with --filestore-only");
+                }
+                if (verifyDb != null) verify(verifyDb, checkFiles, wantDb);
                 failIfUnsafe();
                 if (role != null) {
                     admin.handOver(tmpName, role.name(), owner);
@@ -508,7 +522,7 @@ public final class RestoreEngine {
                                 + (!v.baseInstalled ? "module base is not installed" : "it has no users"),
                         "The backup is not a complete Odoo database; the target was not changed.");
             }
-            if (!tableExists(c, "ir_attachment")) return;
+            if (filestore == null || !tableExists(c, "ir_attachment")) return;
             List<String> missing = new ArrayList<>();
             try (Statement st = c.createStatement()) {
                 st.setFetchSize(5000);

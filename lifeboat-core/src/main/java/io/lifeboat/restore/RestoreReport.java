@@ -30,11 +30,16 @@ public final class RestoreReport {
 
     public Verification verification = new Verification();
     public List<String> warnings = new ArrayList<>();
+    /** What the user should know that is not a problem (e.g. what was not checked, and why). */
+    public List<String> notes = new ArrayList<>();
 
     /** Post-restore verification results. */
     public static final class Verification {
         public boolean baseInstalled;
         public long users;
+        /** Whether referenced files were compared with a filestore (not for a database-only restore without one). */
+        public boolean filesChecked = true;
+
         public long referencedFiles;
         public long presentFiles;
         public long missingFiles;

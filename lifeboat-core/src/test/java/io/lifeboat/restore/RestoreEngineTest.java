@@ -271,6 +271,48 @@ class RestoreEngineTest {
     }
 
     @Test
+    void partialRestoresSayWhatTheyDidNotDo() throws Exception {
+        String db = prefix + "_part";
+        var dbOnly = new RestoreEngine.Options(db, RestoreEngine.Mode.DB_ONLY, null, false, 2, false, false, false);
+        var filesOnly =
+                new RestoreEngine.Options(db, RestoreEngine.Mode.FILESTORE_ONLY, null, false, 2, false, false, false);
+        // a filestore without its database would be an orphan
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            assertThatThrownBy(() -> env.restore(src, filesOnly)).isInstanceOfSatisfying(LifeboatException.class, e -> {
+                assertThat(e.kind()).isEqualTo(LifeboatException.Kind.USAGE);
+                assertThat(e.getMessage()).contains("does not exist");
+            });
+        }
+        assertThat(env.filestore(db)).doesNotExist();
+        // database only, no filestore yet: nothing missing is claimed, the check is said to be skipped
+        RestoreReport r;
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            r = env.restore(src, dbOnly);
+        }
+        assertThat(r.warnings).isEmpty();
+        assertThat(r.verification.filesChecked).isFalse();
+        assertThat(r.verification.missingFiles).isZero();
+        assertThat(r.notes).singleElement().asString().contains("not checked");
+        // then the filestore, over the existing database: verified against it
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            r = env.restore(src, filesOnly);
+        }
+        assertThat(r.verification.filesChecked).isTrue();
+        assertThat(r.verification.presentFiles).isEqualTo(59);
+        assertThat(r.warnings).isEmpty();
+        // replacing only the filestore names no rollback database
+        try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO17_ZIP))) {
+            r = env.restore(
+                    src,
+                    new RestoreEngine.Options(
+                            db, RestoreEngine.Mode.FILESTORE_ONLY, null, false, 2, true, false, false));
+        }
+        assertThat(r.rollbackDatabase).isNull();
+        assertThat(r.rollbackFilestore).isNotNull();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
     void invalidTargetNamesAreRefusedBeforeAnythingHappens() throws Exception {
         for (String bad : List.of("a", "-x", "x y", "x;drop", "../etc", "é", "x".repeat(64))) {
             try (var src = new ZipRestoreSource(OdooFixtures.path(OdooFixtures.ODOO16_ZIP))) {
