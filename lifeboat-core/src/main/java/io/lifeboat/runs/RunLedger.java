@@ -72,7 +72,8 @@ public final class RunLedger implements AutoCloseable {
 
         /** "pid 123 on host, started ..., restore x". */
         public String describe() {
-            return operation + " (pid " + pid + " on " + host + ", started " + started + ")";
+            return operation + " (pid " + pid + " on " + host + ", started "
+                    + started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")";
         }
     }
 
