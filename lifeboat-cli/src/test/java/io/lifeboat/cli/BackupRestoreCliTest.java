@@ -165,6 +165,92 @@ class BackupRestoreCliTest {
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
     }
 
+    /** Runs the command line with {@code input} as standard input. */
+    int runWithStdin(Path input, String... args) throws Exception {
+        var saved = System.in;
+        try (var in = new java.io.FileInputStream(input.toFile())) {
+            System.setIn(in);
+            return run(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    /** The files in {@code <data_dir>/lifeboat/tmp} (none when it does not exist). */
+    private List<Path> stdinLeftovers() throws Exception {
+        Path dir = dataDir.resolve("lifeboat").resolve("tmp");
+        if (!Files.exists(dir)) return List.of();
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void restoreReadsARealOdooZipAndADumpFromStandardInput() throws Exception {
+        Path fixtures = RepoCli.fixtures();
+        String copy = "stdin_" + Long.toHexString(System.nanoTime());
+        String dbOnly = copy + "_db";
+        try {
+            assertThat(runWithStdin(
+                            fixtures.resolve("odoo17_base_mail_attachments.zip"), "restore", "-", "-d", copy, "--json"))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+            JsonNode report = new ObjectMapper().readTree(out);
+            assertThat(report.path("source").asText()).isEqualTo("standard input");
+            assertThat(report.path("files").asLong()).isEqualTo(59);
+            assertThat(report.path("verification").path("missingFiles").asLong())
+                    .isZero();
+            assertThat(cluster.databases()).contains(copy);
+            try (var files = Files.walk(dataDir.resolve("filestore").resolve(copy))) {
+                assertThat(files.filter(Files::isRegularFile).count()).isGreaterThanOrEqualTo(59);
+            }
+            assertThat(stdinLeftovers()).isEmpty();
+            // the spool directory is the owner's alone
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                            dataDir.resolve("lifeboat").resolve("tmp"))))
+                    .isEqualTo("rwx------");
+
+            // a pg_dump custom-format file, database only
+            assertThat(runWithStdin(
+                            fixtures.resolve("odoo17_base_mail_attachments.dump"),
+                            "restore",
+                            "-",
+                            "-d",
+                            dbOnly,
+                            "--db-only"))
+                    .as(err)
+                    .isIn(ExitCode.OK, ExitCode.WARNINGS);
+            assertThat(cluster.databases()).contains(dbOnly);
+            assertThat(stdinLeftovers()).isEmpty();
+        } finally {
+            cluster.dropDatabase(copy);
+            cluster.dropDatabase(dbOnly);
+        }
+    }
+
+    @Test
+    void aTruncatedStandardInputFailsClearlyAndLeavesNothing() throws Exception {
+        byte[] zip = Files.readAllBytes(RepoCli.fixtures().resolve("odoo16_base_only.zip"));
+        Path truncated = tmp.resolve("truncated.zip");
+        Files.write(truncated, java.util.Arrays.copyOf(zip, zip.length / 2));
+        String copy = "stdin_" + Long.toHexString(System.nanoTime());
+
+        int code = runWithStdin(truncated, "restore", "-", "-d", copy);
+
+        assertThat(code).as(err).isEqualTo(ExitCode.FAILED);
+        assertThat(err).startsWith("lifeboat: ").contains("standard input").doesNotContain(".partial");
+        assertThat(cluster.databases()).doesNotContain(copy);
+        assertThat(dataDir.resolve("filestore").resolve(copy)).doesNotExist();
+        assertThat(stdinLeftovers()).isEmpty();
+        assertThat(io.lifeboat.runs.RunLedger.read(dataDir)).isEmpty();
+
+        // empty input: said so
+        Path empty = Files.createFile(tmp.resolve("empty"));
+        assertThat(runWithStdin(empty, "restore", "-", "-d", copy)).isEqualTo(ExitCode.FAILED);
+        assertThat(err).contains("backup file is empty: standard input");
+        assertThat(stdinLeftovers()).isEmpty();
+    }
+
     @Test
     void aCorruptEntryIsNamedWithWhatIsWrong() throws Exception {
         Path zip = tmp.resolve("b.zip");
