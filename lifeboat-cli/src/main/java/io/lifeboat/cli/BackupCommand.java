@@ -214,6 +214,7 @@ final class BackupCommand implements Callable<Integer> {
     private BackupReport backup(
             InstanceOptions.ResolvedInstance target, PgTools tools, String file, boolean zip, FilestoreMode mode)
             throws Exception {
+        if (mode != FilestoreMode.NONE) instance.requireFilestore(target);
         boolean toStdout = file.equals("-");
         ZipOptions zipOptions = ZipOptions.defaults().withLevel(level);
         CaptureSink sink = zip
@@ -247,6 +248,7 @@ final class BackupCommand implements Callable<Integer> {
             throw new LifeboatException(
                     Kind.USAGE, "--kind " + kind + " is not for backups", "Use manual, scheduled or pre-restore.");
         }
+        if (mode != FilestoreMode.NONE) instance.requireFilestore(target);
         BackupReport report;
         WriteStats stats;
         long adopted;

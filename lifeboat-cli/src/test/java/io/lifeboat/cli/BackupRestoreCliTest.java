@@ -54,9 +54,8 @@ class BackupRestoreCliTest {
                 "--db-port",
                 Integer.toString(cluster.port()),
                 "--db-user",
-                PostgresExtension.ODOO_ROLE,
-                "--data-dir",
-                dataDir.toString()));
+                PostgresExtension.ODOO_ROLE));
+        if (dataDir != null) all.addAll(List.of("--data-dir", dataDir.toString()));
         PrintStream saved = System.out;
         PrintStream savedErr = System.err;
         var buffer = new ByteArrayOutputStream();
@@ -249,6 +248,82 @@ class BackupRestoreCliTest {
         assertThat(runWithStdin(empty, "restore", "-", "-d", copy)).isEqualTo(ExitCode.FAILED);
         assertThat(err).contains("backup file is empty: standard input");
         assertThat(stdinLeftovers()).isEmpty();
+    }
+
+    @Test
+    void aWrongDataDirIsOneErrorNamingTheDirectoryAndWhereItCameFrom() throws Exception {
+        Path real = dataDir;
+        Path wrong = tmp.resolve("wrong");
+        Path filestore = wrong.resolve("filestore").resolve(db.name());
+        Path zip = tmp.resolve("w.zip");
+        dataDir = wrong;
+        try {
+            // missing: one error, exit 1, nothing written
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.FAILED);
+            assertThat(err)
+                    .startsWith("lifeboat: filestore directory " + filestore + " does not exist, but database "
+                            + db.name() + " references ")
+                    .contains("(data_dir " + wrong + " from --data-dir)")
+                    .contains("Pass --data-dir")
+                    .doesNotContain("missing");
+            assertThat(err.lines().count()).isEqualTo(2);
+            try (var files = Files.list(tmp)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("w.zip"));
+            }
+            // check says the same once, instead of a missing file per reference
+            assertThat(run("check", "-d", db.name(), "--no-progress")).isEqualTo(ExitCode.FAILED);
+            assertThat(err).startsWith("lifeboat: filestore directory " + filestore + " does not exist");
+            assertThat(out).isEmpty();
+
+            // not a directory; empty
+            Files.createDirectories(filestore.getParent());
+            Files.writeString(filestore, "not a directory");
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.FAILED);
+            assertThat(err).startsWith("lifeboat: filestore directory " + filestore + " is not a directory");
+            Files.delete(filestore);
+            Files.createDirectory(filestore);
+            assertThat(run("check", "-d", db.name(), "--json")).isEqualTo(ExitCode.FAILED);
+            assertThat(err).startsWith("lifeboat: filestore directory " + filestore + " is empty");
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.FAILED);
+            assertThat(zip).doesNotExist();
+
+            // the data_dir of odoo.conf is named as such
+            Path conf = tmp.resolve("odoo.conf");
+            Files.writeString(conf, "[options]\ndata_dir = " + wrong + "\n");
+            dataDir = null;
+            assertThat(run("backup", "-c", conf.toString(), "-d", db.name(), "-o", zip.toString()))
+                    .isEqualTo(ExitCode.FAILED);
+            assertThat(err).contains("(data_dir " + wrong + " from data_dir in " + conf + ")");
+            dataDir = wrong;
+
+            // the database alone still backs up
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString(), "--filestore", "none"))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+            assertThat(run(
+                            "backup",
+                            "-d",
+                            db.name(),
+                            "-o",
+                            tmp.resolve("w.dump").toString(),
+                            "--format",
+                            "dump"))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+
+            // a database that references no file needs no filestore
+            try (Connection c = db.connect();
+                    var st = c.createStatement()) {
+                st.executeUpdate("UPDATE ir_attachment SET store_fname = NULL");
+            }
+            Files.delete(filestore);
+            assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("n.zip").toString()))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+            assertThat(run("check", "-d", db.name(), "--no-progress")).as(err).isEqualTo(ExitCode.OK);
+        } finally {
+            dataDir = real;
+        }
     }
 
     @Test
