@@ -12,7 +12,6 @@ import io.lifeboat.backup.FilestoreMode;
 import io.lifeboat.backup.ZipCaptureSink;
 import io.lifeboat.odoo.OdooDatabaseInfo;
 import io.lifeboat.postgres.PgTools;
-import io.lifeboat.progress.Progress;
 import io.lifeboat.repository.SnapshotKind;
 import io.lifeboat.repository.SnapshotMeta;
 import io.lifeboat.repository.SnapshotWriter;
@@ -256,7 +255,7 @@ final class BackupCommand implements Callable<Integer> {
                 TerminalProgress progress = out.progress()) {
             SnapshotMeta meta = new SnapshotMeta(
                     snapshotMeta.instance(), target.database(), k, snapshotMeta.tags(), null, null, null, null);
-            SnapshotWriter writer = repo.repo().newSnapshot(meta, phasesOnly(progress));
+            SnapshotWriter writer = repo.repo().newSnapshot(meta, progress);
             var engine = new BackupEngine(
                     new BackupEngine.Instance(
                             target.connection(),
@@ -301,21 +300,6 @@ final class BackupCommand implements Callable<Integer> {
                     adopted > 0 ? ", reused " + adopted + " packs of an interrupted backup" : "");
         }
         return report.hasWarnings() ? ExitCode.WARNINGS : ExitCode.OK;
-    }
-
-    /** Passes phases and warnings on; byte counts come from the capture engine alone. */
-    static Progress phasesOnly(Progress p) {
-        return new Progress() {
-            @Override
-            public void phase(String name, long total, String unit) {
-                p.phase(name, total, unit);
-            }
-
-            @Override
-            public void warn(String message) {
-                p.warn(message);
-            }
-        };
     }
 
     static FilestoreMode parseMode(String s) {
