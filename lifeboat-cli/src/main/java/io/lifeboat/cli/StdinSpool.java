@@ -1,9 +1,7 @@
 package io.lifeboat.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.backup.DumpFormat;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.restore.DumpRestoreSource;
 import io.lifeboat.restore.RestoreSource;
@@ -16,9 +14,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * A backup read from standard input ({@code lifeboat restore -}), copied to {@code
@@ -29,6 +24,8 @@ import java.util.OptionalLong;
  */
 final class StdinSpool implements AutoCloseable {
     static final String NAME = "standard input";
+    private static final String TO_FILE =
+            "A backup restored from a file needs no copy: save it to a file and restore that.";
 
     private final Path path;
     private final RunLedger ledger;
@@ -59,11 +56,8 @@ final class StdinSpool implements AutoCloseable {
             file = Files.createTempFile(dir, "stdin-" + pid + "-", ".partial");
             ledger = RunLedger.begin(dataDir, "stdin-" + pid + "-" + System.nanoTime(), "restore from standard input");
         } catch (IOException e) {
-            throw new LifeboatException(
-                    Kind.ENVIRONMENT,
-                    "cannot create a temporary file in " + dir + " to hold standard input: " + e.getMessage(),
-                    "Check that the data_dir is writable, or save the backup to a file and restore that file.",
-                    e);
+            String m = "cannot create a temporary file in " + dir + " to hold standard input: " + e.getMessage();
+            throw new LifeboatException(Kind.ENVIRONMENT, m, "Check that the data_dir is writable. " + TO_FILE, e);
         }
         Path spooled = file;
         StdinSpool spool = new StdinSpool(file, ledger);
@@ -104,23 +98,13 @@ final class StdinSpool implements AutoCloseable {
         boolean full = (e instanceof FileSystemException
                         && String.valueOf(e.getMessage()).contains("No space"))
                 || (free >= 0 && free < (1 << 20));
-        if (full) {
-            return new LifeboatException(
-                    Kind.ENVIRONMENT,
-                    "no space left in " + dir + " to hold standard input",
-                    "A backup read from standard input is first copied there; free space on that disk, or save"
-                            + " the backup to a file elsewhere and restore that file.",
-                    e);
-        }
-        return new LifeboatException(
-                Kind.ENVIRONMENT,
-                "cannot copy standard input to " + dir + ": " + e.getMessage(),
-                "Save the backup to a file and restore that file.",
-                e);
-    }
-
-    Path path() {
-        return path;
+        String m = full
+                ? "no space left in " + dir + " to hold standard input"
+                : "cannot copy standard input to " + dir + ": " + e.getMessage();
+        String hint = full
+                ? "A backup read from standard input is first copied there: free space on that disk. " + TO_FILE
+                : TO_FILE;
+        return new LifeboatException(Kind.ENVIRONMENT, m, hint, e);
     }
 
     /**
@@ -128,60 +112,13 @@ final class StdinSpool implements AutoCloseable {
      * do the errors opening it.
      */
     RestoreSource open() throws IOException {
-        RestoreSource source;
         try {
-            source = DumpRestoreSource.open(path);
+            return DumpRestoreSource.open(path, NAME);
         } catch (LifeboatException e) {
             String m = e.getMessage();
             if (m == null || !m.contains(path.toString())) throw e;
             throw new LifeboatException(e.kind(), m.replace(path.toString(), NAME), e.hint(), e);
         }
-        return new RestoreSource() {
-            @Override
-            public Optional<JsonNode> manifest() {
-                return source.manifest();
-            }
-
-            @Override
-            public String describe() {
-                return NAME;
-            }
-
-            @Override
-            public Optional<DumpFormat> dumpFormat() {
-                return source.dumpFormat();
-            }
-
-            @Override
-            public OptionalLong dumpSize() {
-                return source.dumpSize();
-            }
-
-            @Override
-            public InputStream openDump() throws IOException {
-                return source.openDump();
-            }
-
-            @Override
-            public Path dumpPath(Path scratch) throws IOException {
-                return source.dumpPath(scratch);
-            }
-
-            @Override
-            public List<FileRef> files() throws IOException {
-                return source.files();
-            }
-
-            @Override
-            public InputStream open(FileRef file) throws IOException {
-                return source.open(file);
-            }
-
-            @Override
-            public void close() throws IOException {
-                source.close();
-            }
-        };
     }
 
     /** Removes the temporary file and ends the ledger. */

@@ -251,6 +251,30 @@ class BackupRestoreCliTest {
     }
 
     @Test
+    void standardInputThatDoesNotFitInTheDataDirIsAClearErrorAndLeavesNothing() throws Exception {
+        Path real = dataDir;
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        io.lifeboat.postgres.ProcessRunner.command("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", small.toString())
+                .run();
+        dataDir = small;
+        try {
+            int code = runWithStdin(
+                    RepoCli.fixtures().resolve("odoo16_base_only.zip"), "restore", "-", "-d", "stdin_full");
+            assertThat(code).as(err).isEqualTo(ExitCode.FAILED);
+            assertThat(err)
+                    .startsWith("lifeboat: no space left in "
+                            + small.resolve("lifeboat").resolve("tmp") + " to hold standard input")
+                    .contains("free space on that disk");
+            assertThat(stdinLeftovers()).isEmpty();
+            assertThat(io.lifeboat.runs.RunLedger.read(small)).isEmpty();
+        } finally {
+            dataDir = real;
+            io.lifeboat.postgres.ProcessRunner.command("umount", small.toString())
+                    .run();
+        }
+    }
+
+    @Test
     void aWrongDataDirIsOneErrorNamingTheDirectoryAndWhereItCameFrom() throws Exception {
         Path real = dataDir;
         Path wrong = tmp.resolve("wrong");

@@ -64,6 +64,10 @@ class BackupEngineTest {
     }
 
     BackupReport backup(CaptureSink sink, BackupEngine.Options options) {
+        return backup(sink, options, Progress.NONE);
+    }
+
+    BackupReport backup(CaptureSink sink, BackupEngine.Options options, Progress progress) {
         return new BackupEngine(
                         new BackupEngine.Instance(
                                 env.odoo(),
@@ -71,7 +75,7 @@ class BackupEngineTest {
                                 filestore,
                                 env.tools().pgDump().path()),
                         options,
-                        Progress.NONE)
+                        progress)
                 .run(
                         sink,
                         (c, name) -> new ObjectMapper()
@@ -133,18 +137,10 @@ class BackupEngineTest {
         List<RecordingProgress> runs = new java.util.ArrayList<>();
         // a zip, then a repository snapshot, as the command line wires them
         RecordingProgress zipProgress = new RecordingProgress();
-        new BackupEngine(
-                        new BackupEngine.Instance(
-                                env.odoo(),
-                                db.name(),
-                                filestore,
-                                env.tools().pgDump().path()),
-                        BackupEngine.Options.defaults(),
-                        zipProgress)
-                .run(
-                        ZipCaptureSink.toFile(tmp.resolve("p.zip"), ZipOptions.defaults(), true),
-                        (c, name) -> new ObjectMapper()
-                                .valueToTree(OdooDatabaseInfo.read(c).toManifest()));
+        backup(
+                ZipCaptureSink.toFile(tmp.resolve("p.zip"), ZipOptions.defaults(), true),
+                BackupEngine.Options.defaults(),
+                zipProgress);
         runs.add(zipProgress);
         RecordingProgress repoProgress = new RecordingProgress();
         try (var repo = io.lifeboat.repository.Repository.init(
@@ -155,18 +151,10 @@ class BackupEngineTest {
                     io.lifeboat.repository.SnapshotMeta.of(
                             "prod", db.name(), io.lifeboat.repository.SnapshotKind.MANUAL),
                     repoProgress);
-            new BackupEngine(
-                            new BackupEngine.Instance(
-                                    env.odoo(),
-                                    db.name(),
-                                    filestore,
-                                    env.tools().pgDump().path()),
-                            new BackupEngine.Options(DumpFormat.CUSTOM, 0, FilestoreMode.REFERENCED, false),
-                            repoProgress)
-                    .run(
-                            writer,
-                            (c, name) -> new ObjectMapper()
-                                    .valueToTree(OdooDatabaseInfo.read(c).toManifest()));
+            backup(
+                    writer,
+                    new BackupEngine.Options(DumpFormat.CUSTOM, 0, FilestoreMode.REFERENCED, false),
+                    repoProgress);
         }
         runs.add(repoProgress);
         for (RecordingProgress r : runs) {
