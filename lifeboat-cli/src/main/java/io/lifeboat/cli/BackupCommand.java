@@ -12,7 +12,6 @@ import io.lifeboat.backup.FilestoreMode;
 import io.lifeboat.backup.ZipCaptureSink;
 import io.lifeboat.odoo.OdooDatabaseInfo;
 import io.lifeboat.postgres.PgTools;
-import io.lifeboat.progress.Progress;
 import io.lifeboat.repository.SnapshotKind;
 import io.lifeboat.repository.SnapshotMeta;
 import io.lifeboat.repository.SnapshotWriter;
@@ -214,6 +213,7 @@ final class BackupCommand implements Callable<Integer> {
     private BackupReport backup(
             InstanceOptions.ResolvedInstance target, PgTools tools, String file, boolean zip, FilestoreMode mode)
             throws Exception {
+        if (mode != FilestoreMode.NONE) instance.requireFilestore(target);
         boolean toStdout = file.equals("-");
         ZipOptions zipOptions = ZipOptions.defaults().withLevel(level);
         CaptureSink sink = zip
@@ -247,6 +247,7 @@ final class BackupCommand implements Callable<Integer> {
             throw new LifeboatException(
                     Kind.USAGE, "--kind " + kind + " is not for backups", "Use manual, scheduled or pre-restore.");
         }
+        if (mode != FilestoreMode.NONE) instance.requireFilestore(target);
         BackupReport report;
         WriteStats stats;
         long adopted;
@@ -254,7 +255,7 @@ final class BackupCommand implements Callable<Integer> {
                 TerminalProgress progress = out.progress()) {
             SnapshotMeta meta = new SnapshotMeta(
                     snapshotMeta.instance(), target.database(), k, snapshotMeta.tags(), null, null, null, null);
-            SnapshotWriter writer = repo.repo().newSnapshot(meta, phasesOnly(progress));
+            SnapshotWriter writer = repo.repo().newSnapshot(meta, progress);
             var engine = new BackupEngine(
                     new BackupEngine.Instance(
                             target.connection(),
@@ -299,21 +300,6 @@ final class BackupCommand implements Callable<Integer> {
                     adopted > 0 ? ", reused " + adopted + " packs of an interrupted backup" : "");
         }
         return report.hasWarnings() ? ExitCode.WARNINGS : ExitCode.OK;
-    }
-
-    /** Passes phases and warnings on; byte counts come from the capture engine alone. */
-    static Progress phasesOnly(Progress p) {
-        return new Progress() {
-            @Override
-            public void phase(String name, long total, String unit) {
-                p.phase(name, total, unit);
-            }
-
-            @Override
-            public void warn(String message) {
-                p.warn(message);
-            }
-        };
     }
 
     static FilestoreMode parseMode(String s) {

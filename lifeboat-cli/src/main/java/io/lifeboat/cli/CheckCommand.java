@@ -85,7 +85,8 @@ final class CheckCommand implements Callable<Integer> {
         Integer n = jobs != null ? jobs : threads;
         if (n != null) options = options.withThreads(Math.max(1, n));
 
-        // 1. Check, read-only.
+        // 1. Check, read-only; a wrong data_dir is one error, not a finding per referenced file.
+        instance.requireFilestore(target);
         CheckReport report;
         try (TerminalProgress progress = out.progress()) {
             report = FilestoreChecker.check(

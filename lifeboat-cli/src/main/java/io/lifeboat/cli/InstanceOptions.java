@@ -102,6 +102,32 @@ public final class InstanceOptions {
         return name;
     }
 
+    /** Where the data_dir came from, for messages: "--data-dir", "data_dir in FILE" or "the default ...". */
+    String dataDirOrigin() {
+        OdooInstance i = instance();
+        return switch (i.origins().getOrDefault("data_dir", "default")) {
+            case "flag" -> "--data-dir";
+            case "odoo.conf" -> "data_dir in " + i.configFile();
+            default ->
+                i.configFile() == null
+                        ? "the default, as no odoo.conf was found"
+                        : "the default, as " + i.configFile() + " sets no data_dir";
+        };
+    }
+
+    /**
+     * Fails with one error when the database references files and its filestore directory is missing, not a
+     * directory, or empty: a wrong data_dir, not thousands of missing files. Errors reading the database are
+     * left to the command, which reports them in its own words.
+     */
+    void requireFilestore(ResolvedInstance target) {
+        try (Connection c = target.connection().open(target.database())) {
+            io.lifeboat.odoo.FilestoreDirectory.require(c, target.database(), target.filestore(), dataDirOrigin());
+        } catch (SQLException e) {
+            // the command's own connection reports it
+        }
+    }
+
     /** pg_dump, pg_restore and psql at least as new as the server. */
     public PgTools tools() {
         OdooInstance i = instance();

@@ -48,7 +48,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "BACKUP",
-            description = "Backup file or dump directory; with --repo, a snapshot id or latest:[INSTANCE/]DATABASE.")
+            description =
+                    "Backup file or dump directory, or - to read a backup file from standard input; with --repo, a snapshot id or latest:[INSTANCE/]DATABASE.")
     String backup;
 
     @Option(
@@ -134,15 +135,27 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (database != null) InstanceOptions.checkDatabaseName(database);
-        boolean fromRepo =
-                repository.givenOnCommandLine() || (repository.given() && !java.nio.file.Files.exists(Path.of(backup)));
+        boolean fromStdin = backup.equals("-");
+        if (fromStdin && repository.givenOnCommandLine()) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "- (standard input) and --repo exclude each other",
+                    "Restore either a backup from standard input or a snapshot of the repository.");
+        }
+        boolean fromRepo = !fromStdin
+                && (repository.givenOnCommandLine()
+                        || (repository.given() && !java.nio.file.Files.exists(Path.of(backup))));
         RestoreReport report;
         // The progress line starts before the repository is opened: reading a snapshot takes a while.
-        try (TerminalProgress progress = out.progress()) {
+        try (TerminalProgress progress = out.progress();
+                StdinSpool stdin = fromStdin
+                        ? StdinSpool.copy(System.in, instance.instance().dataDir(), progress)
+                        : null) {
             if (fromRepo) progress.phase("reading snapshot", -1, "");
             try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
-                    RestoreSource source =
-                            fromRepo ? repo.repo().openSnapshot(backup) : DumpRestoreSource.open(Path.of(backup))) {
+                    RestoreSource source = fromRepo
+                            ? repo.repo().openSnapshot(backup)
+                            : fromStdin ? stdin.open() : DumpRestoreSource.open(Path.of(backup))) {
                 String target = database != null
                         ? database
                         : source.manifest()

@@ -54,9 +54,8 @@ class BackupRestoreCliTest {
                 "--db-port",
                 Integer.toString(cluster.port()),
                 "--db-user",
-                PostgresExtension.ODOO_ROLE,
-                "--data-dir",
-                dataDir.toString()));
+                PostgresExtension.ODOO_ROLE));
+        if (dataDir != null) all.addAll(List.of("--data-dir", dataDir.toString()));
         PrintStream saved = System.out;
         PrintStream savedErr = System.err;
         var buffer = new ByteArrayOutputStream();
@@ -163,6 +162,192 @@ class BackupRestoreCliTest {
         assertThat(run("rollback", copy, "--discard")).isEqualTo(ExitCode.OK);
         assertThat(run("rollback", copy, "--list", "--json")).isEqualTo(ExitCode.OK);
         assertThat(new ObjectMapper().readTree(out)).isEmpty();
+    }
+
+    /** Runs the command line with {@code input} as standard input. */
+    int runWithStdin(Path input, String... args) throws Exception {
+        var saved = System.in;
+        try (var in = new java.io.FileInputStream(input.toFile())) {
+            System.setIn(in);
+            return run(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    /** The files in {@code <data_dir>/lifeboat/tmp} (none when it does not exist). */
+    private List<Path> stdinLeftovers() throws Exception {
+        Path dir = dataDir.resolve("lifeboat").resolve("tmp");
+        if (!Files.exists(dir)) return List.of();
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void restoreReadsARealOdooZipAndADumpFromStandardInput() throws Exception {
+        Path fixtures = RepoCli.fixtures();
+        String copy = "stdin_" + Long.toHexString(System.nanoTime());
+        String dbOnly = copy + "_db";
+        try {
+            assertThat(runWithStdin(
+                            fixtures.resolve("odoo17_base_mail_attachments.zip"), "restore", "-", "-d", copy, "--json"))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+            JsonNode report = new ObjectMapper().readTree(out);
+            assertThat(report.path("source").asText()).isEqualTo("standard input");
+            assertThat(report.path("files").asLong()).isEqualTo(59);
+            assertThat(report.path("verification").path("missingFiles").asLong())
+                    .isZero();
+            assertThat(cluster.databases()).contains(copy);
+            try (var files = Files.walk(dataDir.resolve("filestore").resolve(copy))) {
+                assertThat(files.filter(Files::isRegularFile).count()).isGreaterThanOrEqualTo(59);
+            }
+            assertThat(stdinLeftovers()).isEmpty();
+            // the spool directory is the owner's alone
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                            dataDir.resolve("lifeboat").resolve("tmp"))))
+                    .isEqualTo("rwx------");
+
+            // a pg_dump custom-format file, database only
+            assertThat(runWithStdin(
+                            fixtures.resolve("odoo17_base_mail_attachments.dump"),
+                            "restore",
+                            "-",
+                            "-d",
+                            dbOnly,
+                            "--db-only"))
+                    .as(err)
+                    .isIn(ExitCode.OK, ExitCode.WARNINGS);
+            assertThat(cluster.databases()).contains(dbOnly);
+            assertThat(stdinLeftovers()).isEmpty();
+        } finally {
+            cluster.dropDatabase(copy);
+            cluster.dropDatabase(dbOnly);
+        }
+    }
+
+    @Test
+    void aTruncatedStandardInputFailsClearlyAndLeavesNothing() throws Exception {
+        byte[] zip = Files.readAllBytes(RepoCli.fixtures().resolve("odoo16_base_only.zip"));
+        Path truncated = tmp.resolve("truncated.zip");
+        Files.write(truncated, java.util.Arrays.copyOf(zip, zip.length / 2));
+        String copy = "stdin_" + Long.toHexString(System.nanoTime());
+
+        int code = runWithStdin(truncated, "restore", "-", "-d", copy);
+
+        assertThat(code).as(err).isEqualTo(ExitCode.FAILED);
+        assertThat(err).startsWith("lifeboat: ").contains("standard input").doesNotContain(".partial");
+        assertThat(cluster.databases()).doesNotContain(copy);
+        assertThat(dataDir.resolve("filestore").resolve(copy)).doesNotExist();
+        assertThat(stdinLeftovers()).isEmpty();
+        assertThat(io.lifeboat.runs.RunLedger.read(dataDir)).isEmpty();
+
+        // empty input: said so
+        Path empty = Files.createFile(tmp.resolve("empty"));
+        assertThat(runWithStdin(empty, "restore", "-", "-d", copy)).isEqualTo(ExitCode.FAILED);
+        assertThat(err).contains("backup file is empty: standard input");
+        assertThat(stdinLeftovers()).isEmpty();
+    }
+
+    @Test
+    void standardInputThatDoesNotFitInTheDataDirIsAClearErrorAndLeavesNothing() throws Exception {
+        Path real = dataDir;
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        io.lifeboat.postgres.ProcessRunner.command("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", small.toString())
+                .run();
+        dataDir = small;
+        try {
+            int code = runWithStdin(
+                    RepoCli.fixtures().resolve("odoo16_base_only.zip"), "restore", "-", "-d", "stdin_full");
+            assertThat(code).as(err).isEqualTo(ExitCode.FAILED);
+            assertThat(err)
+                    .startsWith("lifeboat: no space left in "
+                            + small.resolve("lifeboat").resolve("tmp") + " to hold standard input")
+                    .contains("free space on that disk");
+            assertThat(stdinLeftovers()).isEmpty();
+            assertThat(io.lifeboat.runs.RunLedger.read(small)).isEmpty();
+        } finally {
+            dataDir = real;
+            io.lifeboat.postgres.ProcessRunner.command("umount", small.toString())
+                    .run();
+        }
+    }
+
+    @Test
+    void aWrongDataDirIsOneErrorNamingTheDirectoryAndWhereItCameFrom() throws Exception {
+        Path real = dataDir;
+        Path wrong = tmp.resolve("wrong");
+        Path filestore = wrong.resolve("filestore").resolve(db.name());
+        Path zip = tmp.resolve("w.zip");
+        dataDir = wrong;
+        try {
+            // missing: one error, exit 1, nothing written
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.FAILED);
+            assertThat(err)
+                    .startsWith("lifeboat: filestore directory " + filestore + " does not exist, but database "
+                            + db.name() + " references ")
+                    .contains("(data_dir " + wrong + " from --data-dir)")
+                    .contains("Pass --data-dir")
+                    .doesNotContain("missing");
+            assertThat(err.lines().count()).isEqualTo(2);
+            try (var files = Files.list(tmp)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("w.zip"));
+            }
+            // check says the same once, instead of a missing file per reference
+            assertThat(run("check", "-d", db.name(), "--no-progress")).isEqualTo(ExitCode.FAILED);
+            assertThat(err).startsWith("lifeboat: filestore directory " + filestore + " does not exist");
+            assertThat(out).isEmpty();
+
+            // not a directory; empty
+            Files.createDirectories(filestore.getParent());
+            Files.writeString(filestore, "not a directory");
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.FAILED);
+            assertThat(err).startsWith("lifeboat: filestore directory " + filestore + " is not a directory");
+            Files.delete(filestore);
+            Files.createDirectory(filestore);
+            assertThat(run("check", "-d", db.name(), "--json")).isEqualTo(ExitCode.FAILED);
+            assertThat(err).startsWith("lifeboat: filestore directory " + filestore + " is empty");
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString())).isEqualTo(ExitCode.FAILED);
+            assertThat(zip).doesNotExist();
+
+            // the data_dir of odoo.conf is named as such
+            Path conf = tmp.resolve("odoo.conf");
+            Files.writeString(conf, "[options]\ndata_dir = " + wrong + "\n");
+            dataDir = null;
+            assertThat(run("backup", "-c", conf.toString(), "-d", db.name(), "-o", zip.toString()))
+                    .isEqualTo(ExitCode.FAILED);
+            assertThat(err).contains("(data_dir " + wrong + " from data_dir in " + conf + ")");
+            dataDir = wrong;
+
+            // the database alone still backs up
+            assertThat(run("backup", "-d", db.name(), "-o", zip.toString(), "--filestore", "none"))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+            assertThat(run(
+                            "backup",
+                            "-d",
+                            db.name(),
+                            "-o",
+                            tmp.resolve("w.dump").toString(),
+                            "--format",
+                            "dump"))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+
+            // a database that references no file needs no filestore
+            try (Connection c = db.connect();
+                    var st = c.createStatement()) {
+                st.executeUpdate("UPDATE ir_attachment SET store_fname = NULL");
+            }
+            Files.delete(filestore);
+            assertThat(run("backup", "-d", db.name(), "-o", tmp.resolve("n.zip").toString()))
+                    .as(err)
+                    .isEqualTo(ExitCode.OK);
+            assertThat(run("check", "-d", db.name(), "--no-progress")).as(err).isEqualTo(ExitCode.OK);
+        } finally {
+            dataDir = real;
+        }
     }
 
     @Test

@@ -50,6 +50,26 @@ class RepositoryExportImportTest {
     }
 
     @Test
+    void aRepositoryBackupWithAWrongDataDirIsOneErrorAndNoSnapshot(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            SyntheticInstance.create(
+                    c, tmp.resolve("data").resolve("filestore").resolve(db.name()), SyntheticInstance.Spec.small());
+        }
+        Path wrong = tmp.resolve("wrong");
+        var r = run(args(List.of("backup", "-d", db.name()), RepoCli.instance(db, wrong), withWriter))
+                .expect(ExitCode.FAILED);
+        assertThat(r.err())
+                .startsWith("lifeboat: filestore directory "
+                        + wrong.resolve("filestore").resolve(db.name()) + " does not exist")
+                .contains("from --data-dir")
+                .doesNotContain("missing");
+        assertThat(run(args(List.of("snapshots", "--json"), withWriter))
+                        .expect(ExitCode.OK)
+                        .json())
+                .isEmpty();
+    }
+
+    @Test
     void anExportedSnapshotRestoresWithTheArchiveRestore(TestDatabase db) throws Exception {
         Path dataDir = tmp.resolve("data");
         Path filestore = dataDir.resolve("filestore").resolve(db.name());

@@ -92,18 +92,7 @@ public final class Import {
             if (source instanceof ZipRestoreSource z) warnings.addAll(z.warnings());
             SnapshotMeta meta = new SnapshotMeta(
                     options.instance(), database, SnapshotKind.IMPORT, options.tags(), null, time, null, null);
-            Progress phases = new Progress() {
-                @Override
-                public void phase(String name, long total, String unit) {
-                    progress.phase(name, total, unit);
-                }
-
-                @Override
-                public void warn(String message) {
-                    progress.warn(message);
-                }
-            };
-            try (SnapshotWriter writer = repo.newSnapshot(meta, phases)) {
+            try (SnapshotWriter writer = repo.newSnapshot(meta, progress)) {
                 progress.phase("import database", -1, "bytes");
                 long dumpBytes;
                 try (CountingSha in = new CountingSha(source.openDump(), null, null)) {

@@ -45,6 +45,10 @@ import javax.crypto.Mac;
  * several threads. Nothing is visible to readers before {@link #commit} writes the record; packs
  * uploaded before an abort or a crash are reused by the next writer. Holds a shared lock from
  * creation until commit or abort.
+ *
+ * <p>Its progress is the {@code commit snapshot} phase and warnings; it never advances a phase: the parts
+ * it is given come from the caller's phases (the dump's bytes, the filestore's files), which the caller
+ * counts in their own units.
  */
 public final class SnapshotWriter implements CaptureSink {
 
@@ -196,7 +200,6 @@ public final class SnapshotWriter implements CaptureSink {
         BlobId id = new BlobId(m.doFinal());
         blobs.incrementAndGet();
         logical.addAndGet(type == BlobType.DATA ? len : 0);
-        if (type == BlobType.DATA) progress.advance(len);
         if (index.contains(id) || !pendingIds.add(id)) return id;
         Packs.Encoded enc = Packs.encode(id, type, buf, off, len);
         blobsNew.incrementAndGet();

@@ -19,19 +19,33 @@ import java.util.Optional;
 public final class DumpRestoreSource implements RestoreSource {
     private final Path path;
     private final DumpFormat format;
+    private final String name;
 
     public DumpRestoreSource(Path path, DumpFormat format) {
+        this(path, format, path.toString());
+    }
+
+    private DumpRestoreSource(Path path, DumpFormat format, String name) {
         this.path = path;
         this.format = format;
+        this.name = name;
     }
 
     /** Opens any backup Lifeboat can restore, recognised by content. */
     public static RestoreSource open(Path path) throws IOException {
+        return open(path, path.toString());
+    }
+
+    /**
+     * Opens any backup Lifeboat can restore, recognised by content, that {@link RestoreSource#describe()} calls
+     * {@code name} (e.g. "standard input" for a copy of it).
+     */
+    public static RestoreSource open(Path path, String name) throws IOException {
         return switch (ArchiveType.detect(path)) {
-            case ODOO_ZIP -> new ZipRestoreSource(path);
-            case PG_DUMP_CUSTOM -> new DumpRestoreSource(path, DumpFormat.CUSTOM);
-            case PG_DUMP_DIRECTORY -> new DumpRestoreSource(path, DumpFormat.DIRECTORY);
-            case PLAIN_SQL -> new DumpRestoreSource(path, DumpFormat.PLAIN);
+            case ODOO_ZIP -> new ZipRestoreSource(path, name);
+            case PG_DUMP_CUSTOM -> new DumpRestoreSource(path, DumpFormat.CUSTOM, name);
+            case PG_DUMP_DIRECTORY -> new DumpRestoreSource(path, DumpFormat.DIRECTORY, name);
+            case PLAIN_SQL -> new DumpRestoreSource(path, DumpFormat.PLAIN, name);
         };
     }
 
@@ -42,7 +56,7 @@ public final class DumpRestoreSource implements RestoreSource {
 
     @Override
     public String describe() {
-        return path.toString();
+        return name;
     }
 
     @Override

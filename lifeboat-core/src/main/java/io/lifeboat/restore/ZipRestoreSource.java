@@ -24,7 +24,15 @@ public final class ZipRestoreSource implements RestoreSource {
     private final Map<String, FilestoreEntry> entries = new HashMap<>();
     private final List<FileRef> files = new ArrayList<>();
 
+    private final String name;
+
     public ZipRestoreSource(Path zip) throws IOException {
+        this(zip, zip.toString());
+    }
+
+    /** {@code name} is what {@link #describe()} says, e.g. "standard input" for a copy of it. */
+    public ZipRestoreSource(Path zip, String name) throws IOException {
+        this.name = name;
         this.archive = OdooArchive.open(zip);
         for (FilestoreEntry e : archive.filestoreEntries()) {
             if (e.checklist()) continue;
@@ -45,7 +53,7 @@ public final class ZipRestoreSource implements RestoreSource {
 
     @Override
     public String describe() {
-        return archive.path().toString();
+        return name;
     }
 
     @Override

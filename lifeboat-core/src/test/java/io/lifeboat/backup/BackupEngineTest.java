@@ -64,6 +64,10 @@ class BackupEngineTest {
     }
 
     BackupReport backup(CaptureSink sink, BackupEngine.Options options) {
+        return backup(sink, options, Progress.NONE);
+    }
+
+    BackupReport backup(CaptureSink sink, BackupEngine.Options options, Progress progress) {
         return new BackupEngine(
                         new BackupEngine.Instance(
                                 env.odoo(),
@@ -71,7 +75,7 @@ class BackupEngineTest {
                                 filestore,
                                 env.tools().pgDump().path()),
                         options,
-                        Progress.NONE)
+                        progress)
                 .run(
                         sink,
                         (c, name) -> new ObjectMapper()
@@ -82,6 +86,89 @@ class BackupEngineTest {
         Path zip = tmp.resolve("out-" + System.nanoTime() + ".zip");
         backup(ZipCaptureSink.toFile(zip, ZipOptions.defaults(), true), options);
         return zip;
+    }
+
+    /** Progress events as a terminal counts them: an advance counts for the phase its thread began or inherited. */
+    static final class RecordingProgress implements Progress {
+        /** One phase: its name, total and unit, and how much was done in it. */
+        static final class Phase {
+            final String name;
+            final long total;
+            final String unit;
+            long done;
+
+            Phase(String name, long total, String unit) {
+                this.name = name;
+                this.total = total;
+                this.unit = unit;
+            }
+        }
+
+        final List<Phase> phases = new java.util.ArrayList<>();
+        private final InheritableThreadLocal<Phase> current = new InheritableThreadLocal<>();
+
+        @Override
+        public synchronized void phase(String name, long total, String unit) {
+            Phase p = new Phase(name, total, unit);
+            phases.add(p);
+            current.set(p);
+        }
+
+        @Override
+        public synchronized void advance(long amount) {
+            Phase p = current.get();
+            if (p == null) p = phases.isEmpty() ? null : phases.get(phases.size() - 1);
+            if (p != null) p.done += amount;
+        }
+
+        synchronized Phase named(String name) {
+            return phases.stream()
+                    .filter(p -> p.name.equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no phase " + name + " in "
+                            + phases.stream().map(p -> p.name).toList()));
+        }
+    }
+
+    @Test
+    void aRepositoryBackupReportsTheFilestoreAndTheDumpAsAZipBackupDoes() throws Exception {
+        long referenced = env.count(
+                db.name(), "SELECT count(DISTINCT store_fname) FROM ir_attachment WHERE store_fname IS NOT NULL");
+        List<RecordingProgress> runs = new java.util.ArrayList<>();
+        // a zip, then a repository snapshot, as the command line wires them
+        RecordingProgress zipProgress = new RecordingProgress();
+        backup(
+                ZipCaptureSink.toFile(tmp.resolve("p.zip"), ZipOptions.defaults(), true),
+                BackupEngine.Options.defaults(),
+                zipProgress);
+        runs.add(zipProgress);
+        RecordingProgress repoProgress = new RecordingProgress();
+        try (var repo = io.lifeboat.repository.Repository.init(
+                new io.lifeboat.storage.local.LocalBackend(tmp.resolve("repo")),
+                io.lifeboat.repository.SecretKey.generate(),
+                io.lifeboat.repository.Repository.Options.defaults())) {
+            var writer = repo.newSnapshot(
+                    io.lifeboat.repository.SnapshotMeta.of(
+                            "prod", db.name(), io.lifeboat.repository.SnapshotKind.MANUAL),
+                    repoProgress);
+            backup(
+                    writer,
+                    new BackupEngine.Options(DumpFormat.CUSTOM, 0, FilestoreMode.REFERENCED, false),
+                    repoProgress);
+        }
+        runs.add(repoProgress);
+        for (RecordingProgress r : runs) {
+            RecordingProgress.Phase files = r.named("filestore");
+            assertThat(files.total).isEqualTo(referenced);
+            assertThat(files.unit).isEqualTo("files");
+            assertThat(files.done).isEqualTo(referenced);
+            RecordingProgress.Phase dump = r.named("dump database");
+            assertThat(dump.unit).isEqualTo("bytes");
+            assertThat(dump.done).isPositive();
+            for (var p : r.phases) {
+                if (p.total >= 0) assertThat(p.done).as(p.name).isLessThanOrEqualTo(p.total);
+            }
+        }
     }
 
     @Test
