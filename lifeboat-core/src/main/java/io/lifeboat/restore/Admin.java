@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Database-level operations (create, drop, rename, terminate sessions) through a connection to the
@@ -109,7 +111,8 @@ final class Admin implements AutoCloseable {
 
     /**
      * Gives everything {@code from} owns in {@code db} (and {@code db} itself) to {@code to}, drops the
-     * privileges granted to {@code from} there and the database-level settings a dump may have made.
+     * privileges granted to {@code from} there and the database-level settings and privileges a dump may
+     * have made.
      * Runs no code of the database's own (no triggers or functions are involved).
      */
     void handOver(String db, String from, String to) throws SQLException {
@@ -118,8 +121,23 @@ final class Admin implements AutoCloseable {
             st.execute("REASSIGN OWNED BY " + q(from) + " TO " + q(to));
             st.execute("DROP OWNED BY " + q(from));
         }
+        // pg_dump without --create writes no database-level privileges: any the dump granted go, and
+        // PUBLIC gets what a new database gives it (CONNECT, TEMPORARY)
+        List<String> grantees = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT DISTINCT CASE WHEN a.grantee = 0 THEN NULL"
+                + " ELSE pg_get_userbyid(a.grantee) END FROM pg_database d, aclexplode(d.datacl) a"
+                + " WHERE d.datname = ? AND a.grantee <> d.datdba")) {
+            ps.setString(1, db);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) grantees.add(rs.getString(1));
+            }
+        }
         try (Statement st = conn.createStatement()) {
             st.execute("ALTER DATABASE " + q(db) + " RESET ALL");
+            for (String g : grantees) {
+                st.execute("REVOKE ALL ON DATABASE " + q(db) + " FROM " + (g == null ? "PUBLIC" : q(g)));
+            }
+            if (!grantees.isEmpty()) st.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + q(db) + " TO PUBLIC");
         }
     }
 

@@ -213,6 +213,41 @@ class RestoreIsolationTest {
     }
 
     @Test
+    void privilegesAndSettingsTheDumpGaveItsOwnDatabaseDoNotSurvive() throws Exception {
+        // a real Odoo dump with one more entry: the restore role owns the temporary database while it loads
+        String extra = HostileDumps.entry(
+                "grant",
+                "ACL",
+                "DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO PUBLIC', current_database());"
+                        + " EXECUTE format('ALTER DATABASE %I SET work_mem = ''64kB''', current_database()); END $$;");
+        String dump;
+        try (var zip = new java.util.zip.ZipFile(
+                        OdooFixtures.path(OdooFixtures.ODOO16_ZIP).toFile());
+                var in = zip.getInputStream(zip.getEntry("dump.sql"))) {
+            dump = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        int end = dump.lastIndexOf("--\n-- PostgreSQL database dump complete");
+        String db = prefix + "_acl";
+        try (var src = new ZipRestoreSource(zipWithDump(dump.substring(0, end) + extra + dump.substring(end)))) {
+            env.restore(src, Env.options(db));
+        }
+        assertThat(text(
+                        "postgres",
+                        "SELECT coalesce((SELECT bool_or(a.grantee = 0 AND a.privilege_type = 'CREATE')"
+                                + " FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = '" + db + "'),"
+                                + " false)::text"))
+                .isEqualTo("false");
+        assertThat(text(
+                        "postgres",
+                        "SELECT count(*)::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+                                + " WHERE d.datname = '" + db + "'"))
+                .isEqualTo("0");
+        assertThat(text(db, "SELECT has_database_privilege('public', current_database(), 'CONNECT')::text"))
+                .isEqualTo("true");
+        assertNothingLeft();
+    }
+
+    @Test
     void aRoleWithoutCreateroleIsRefusedUnlessTheDumpIsTrusted() throws Exception {
         String weak = prefix + "_weak";
         cluster.createRole(weak, "LOGIN", "CREATEDB");
