@@ -43,6 +43,9 @@ import picocli.CommandLine.Option;
 final class BackupCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     InstanceOptions instance;
 
     @Mixin

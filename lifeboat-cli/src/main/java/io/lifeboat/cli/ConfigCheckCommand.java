@@ -6,7 +6,6 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.repository.RetentionPolicy;
 import io.lifeboat.storage.Redaction;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +45,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path option = spec.root().userObject() instanceof Main m ? m.configFile : null;
-        Map<String, String> env = System.getenv();
-        LifeboatConfig config = LifeboatConfig.read(LifeboatConfig.locate(option, env), env);
+        LifeboatConfig config = StanzaOptions.readConfig(spec, System.getenv());
         List<InstanceConfig> instances =
                 instance == null ? List.copyOf(config.instances().values()) : List.of(config.instance(instance));
         List<RepositoryConfig> repositories = new ArrayList<>();

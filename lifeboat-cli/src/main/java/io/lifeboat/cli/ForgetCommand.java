@@ -34,10 +34,15 @@ import picocli.CommandLine.Option;
             "Whatever the rules, the newest snapshot of each instance and database is kept; the plan warns when",
             "a database would be left with a single snapshot. Only records are removed: run prune (or pass",
             "--prune) to free the space. Needs the secret key: for a writer key the repository is append-only",
-            "(a writer key can show the plan with --dry-run)."
+            "(a writer key can show the plan with --dry-run).",
+            "With --stanza NAME only the snapshots of instance NAME are considered and, without --keep-* options,",
+            "that instance's retention in the configuration file applies."
         })
 final class ForgetCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)([yYmwdh])");
+
+    @Mixin
+    StanzaOptions stanza;
 
     @Mixin
     RepositoryOptions repository;
@@ -110,9 +115,11 @@ final class ForgetCommand implements Callable<Integer> {
                 keepYearly,
                 keepWithin == null ? null : parseDuration(keepWithin),
                 Set.copyOf(keepTags));
+        if (policy.isEmpty() && stanza.name() != null)
+            policy = stanza.instance().retention();
         try (RepositoryOptions.Opened repo = repository.open(!dryRun);
                 TerminalProgress progress = out.progress()) {
-            ForgetResult result = repo.repo().forget(policy, dryRun);
+            ForgetResult result = repo.repo().forget(policy, stanza.name(), dryRun);
             PruneResult pruned = prune && !dryRun ? repo.repo().prune(PruneOptions.DEFAULT, progress) : null;
             if (out.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.config.InstanceConfig;
 import io.lifeboat.odoo.DatabaseLister;
 import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.odoo.InstanceResolver;
@@ -13,11 +14,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Options that say which Odoo instance to work on: odoo.conf, then {@code PG*} variables, then these
- * flags, as {@link InstanceResolver} documents.
+ * flags, as {@link InstanceResolver} documents. With {@code --stanza} ({@link StanzaOptions}), the
+ * instance of Lifeboat's configuration file supplies what these flags leave unsaid.
  */
 public final class InstanceOptions {
 
@@ -56,17 +60,48 @@ public final class InstanceOptions {
     @Option(names = "--odoo-bin", paramLabel = "PATH", description = "odoo-bin, for delegating neutralization to Odoo.")
     Path odooBin;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     private OdooInstance instance;
+
+    /** The instance of the configuration file {@code --stanza} names, or null. */
+    InstanceConfig stanza() {
+        StanzaOptions s = StanzaOptions.of(mixee);
+        return s == null ? null : s.instance();
+    }
 
     /** The instance as configured (connection, data_dir, filters). */
     public OdooInstance instance() {
         if (instance == null) {
+            InstanceConfig s = stanza();
+            InstanceConfig.Connection c = s == null ? InstanceConfig.Connection.NONE : s.connection();
             instance = InstanceResolver.resolve(
-                    config,
+                    config != null ? config : s == null ? null : s.odooConf(),
                     new InstanceResolver.Overrides(
-                            dbHost, dbPort, dbUser, null, null, null, null, dataDir, null, odooBin, pgBin));
+                            dbHost != null ? dbHost : c.host(),
+                            dbPort != null ? dbPort : c.port(),
+                            dbUser != null ? dbUser : c.user(),
+                            c.password() == null ? null : c.password().resolve(System.getenv()),
+                            c.sslmode(),
+                            null,
+                            null,
+                            dataDir != null ? dataDir : s == null ? null : s.dataDir(),
+                            null,
+                            odooBin != null ? odooBin : s == null ? null : s.odooBin(),
+                            pgBin != null ? pgBin : s == null ? null : s.pgBin()));
         }
         return instance;
+    }
+
+    /** The {@code --stanza} instance's jobs when {@code option} is not on the command line; else null. */
+    Integer stanzaJobs(String option) {
+        if (mixee != null && mixee.commandLine() != null) {
+            var parsed = mixee.commandLine().getParseResult();
+            if (parsed != null && parsed.hasMatchedOption(option)) return null;
+        }
+        InstanceConfig s = stanza();
+        return s == null ? null : s.jobs();
     }
 
     /**
@@ -76,7 +111,8 @@ public final class InstanceOptions {
     public ResolvedInstance resolve(String database) {
         if (database != null) DatabaseNames.check(database, Kind.USAGE, "", null);
         OdooInstance i = instance();
-        String db = database != null ? database : pickDatabase(i);
+        InstanceConfig s = stanza();
+        String db = database != null ? database : s != null && s.database() != null ? s.database() : pickDatabase(i);
         return new ResolvedInstance(i.connection(), db, i.dataDir(), i.filestore(db));
     }
 
@@ -106,7 +142,11 @@ public final class InstanceOptions {
     String dataDirOrigin() {
         OdooInstance i = instance();
         return switch (i.origins().getOrDefault("data_dir", "default")) {
-            case "flag" -> "--data-dir";
+            case "flag" ->
+                dataDir == null && stanza() != null
+                        ? "data_dir of instance \"" + stanza().name() + "\" in "
+                                + StanzaOptions.of(mixee).file()
+                        : "--data-dir";
             case "odoo.conf" -> "data_dir in " + i.configFile();
             default ->
                 i.configFile() == null

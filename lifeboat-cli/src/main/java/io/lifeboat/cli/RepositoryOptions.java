@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.repository.KeyFiles;
 import io.lifeboat.repository.Keys;
 import io.lifeboat.repository.Repository;
@@ -17,13 +18,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Options that say which repository to work on and with which key: {@code --repo} (or {@code
  * $LIFEBOAT_REPO}), storage options, {@code --key} (secret key, full access; or {@code $LIFEBOAT_KEY})
  * or {@code --writer-key} (write-only; or {@code $LIFEBOAT_WRITER_KEY}). A protected secret key's
- * passphrase comes from {@code $LIFEBOAT_KEY_PASSPHRASE}.
+ * passphrase comes from {@code $LIFEBOAT_KEY_PASSPHRASE}. With {@code --stanza} ({@link StanzaOptions})
+ * and no {@code --repo}, the instance's repository of the configuration file supplies location, storage
+ * options, key files and passphrase; options given still win.
  */
 public final class RepositoryOptions {
     static final String REPO_ENV = "LIFEBOAT_REPO";
@@ -60,6 +65,19 @@ public final class RepositoryOptions {
             description = "Writer key file: write-only access, for backup machines (default: $" + WRITER_KEY_ENV + ").")
     Path writerKey;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /**
+     * The repository of the {@code --stanza} instance, or null: when {@code --stanza} was not given, or
+     * {@code --repo} was (another repository, so none of the stanza's settings apply).
+     */
+    RepositoryConfig stanza() {
+        if (location != null) return null;
+        StanzaOptions s = StanzaOptions.of(mixee);
+        return s == null || s.name() == null ? null : s.requireRepository();
+    }
+
     static String env(String name) {
         String v = environment.apply(name);
         return v == null || v.isBlank() ? null : v;
@@ -76,7 +94,9 @@ public final class RepositoryOptions {
     }
 
     String location() {
-        return location != null ? location : env(REPO_ENV);
+        if (location != null) return location;
+        RepositoryConfig s = stanza();
+        return s != null ? s.location() : env(REPO_ENV);
     }
 
     /** The location without secrets, for messages. */
@@ -85,11 +105,15 @@ public final class RepositoryOptions {
     }
 
     Path keyFile() {
-        return key != null ? key : pathEnv(KEY_ENV);
+        if (key != null) return key;
+        RepositoryConfig s = stanza();
+        return s != null && s.keyFile() != null ? s.keyFile() : pathEnv(KEY_ENV);
     }
 
     Path writerKeyFile() {
-        return writerKey != null ? writerKey : pathEnv(WRITER_KEY_ENV);
+        if (writerKey != null) return writerKey;
+        RepositoryConfig s = stanza();
+        return s != null && s.writerKeyFile() != null ? s.writerKeyFile() : pathEnv(WRITER_KEY_ENV);
     }
 
     private static Path pathEnv(String name) {
@@ -112,7 +136,19 @@ public final class RepositoryOptions {
      * The passphrase of protected key {@code file}: {@code $LIFEBOAT_KEY_PASSPHRASE}, else asked on the
      * terminal, else a failure naming the variable.
      */
-    static char[] passphraseFor(Path file) {
+    char[] passphraseFor(Path file) {
+        RepositoryConfig s = key == null ? stanza() : null;
+        if (s != null && s.keyPassphrase() != null && file.equals(s.keyFile())) {
+            return s.keyPassphrase().resolve(System.getenv()).toCharArray();
+        }
+        return askPassphrase(file);
+    }
+
+    /**
+     * The passphrase of protected key {@code file} given by option or environment: {@code
+     * $LIFEBOAT_KEY_PASSPHRASE}, else asked on the terminal, else a failure naming the variable.
+     */
+    static char[] askPassphrase(Path file) {
         char[] p = passphrase();
         if (p == null) p = prompt.apply("Passphrase for " + file + ": ");
         if (p == null) {
@@ -132,7 +168,11 @@ public final class RepositoryOptions {
                     Kind.USAGE, "no repository given", "Name it with --repo LOCATION or set " + REPO_ENV + ".");
         }
         try {
-            return new RetryingBackend(Backends.open(loc, storageOptions), RetryPolicy.defaults());
+            RepositoryConfig s = stanza();
+            Map<String, String> options = new LinkedHashMap<>();
+            if (s != null) options.putAll(s.storageOptions(System.getenv()));
+            options.putAll(storageOptions);
+            return new RetryingBackend(Backends.open(loc, options), RetryPolicy.defaults());
         } catch (IllegalArgumentException e) {
             throw new LifeboatException(
                     Kind.USAGE, Redaction.redact(e.getMessage()), "Check --repo and --repo-option.", e);

@@ -37,6 +37,9 @@ import picocli.CommandLine.Parameters;
 final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     InstanceOptions instance;
 
     @Mixin
@@ -178,7 +181,7 @@ final class RestoreCommand implements Callable<Integer> {
                                         mode,
                                         copy,
                                         neutralize,
-                                        jobs,
+                                        instance.stanzaJobs("--jobs") != null ? instance.stanzaJobs("--jobs") : jobs,
                                         replace,
                                         strict,
                                         allowSuperuser,

@@ -3,7 +3,9 @@ package io.lifeboat.cli;
 import io.lifeboat.repository.Repository;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** How a new repository snapshot is labelled: {@code --instance}, {@code --tag}. */
 public final class SnapshotMetaOptions {
@@ -12,7 +14,7 @@ public final class SnapshotMetaOptions {
             names = "--instance",
             paramLabel = "NAME",
             description = "Instance name recorded in the snapshot; retention groups by instance and database"
-                    + " (default: this machine's name).")
+                    + " (default: the --stanza name, else this machine's name).")
     String instance;
 
     @Option(
@@ -21,8 +23,15 @@ public final class SnapshotMetaOptions {
             description = "Tag the snapshot (repeatable); forget --keep-tag keeps tagged snapshots.")
     List<String> tags = new ArrayList<>();
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     String instance() {
-        return instance != null ? instance : Repository.Options.defaults().host();
+        if (instance != null) return instance;
+        StanzaOptions s = StanzaOptions.of(mixee);
+        return s != null && s.name() != null
+                ? s.name()
+                : Repository.Options.defaults().host();
     }
 
     List<String> tags() {

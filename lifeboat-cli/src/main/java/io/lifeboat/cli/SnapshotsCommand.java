@@ -32,12 +32,15 @@ final class SnapshotsCommand implements Callable<Integer> {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     RepositoryOptions repository;
 
     @Mixin
     OutputOptions out;
 
-    @Option(names = "--instance", description = "Only snapshots of this instance.")
+    @Option(names = "--instance", description = "Only snapshots of this instance (default with --stanza: its name).")
     String instance;
 
     @Option(
@@ -63,6 +66,7 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String instance = this.instance != null ? this.instance : stanza.name();
         try (RepositoryOptions.Opened o = repository.open(false)) {
             List<SnapshotInfo> all =
                     ref == null ? o.repo().snapshots() : List.of(o.repo().snapshot(ref));

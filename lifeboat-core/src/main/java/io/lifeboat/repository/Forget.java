@@ -13,10 +13,14 @@ import java.util.function.Function;
 final class Forget {
     private Forget() {}
 
-    static ForgetResult run(Repository repo, RetentionPolicy policy, boolean dryRun) throws IOException {
+    static ForgetResult run(Repository repo, RetentionPolicy policy, String instance, boolean dryRun)
+            throws IOException {
         if (!dryRun) repo.requireDelete("forget snapshots");
         try (RepositoryLock lock = dryRun ? null : repo.lock(false, "forget")) {
-            ForgetResult r = plan(repo.snapshots(), policy, repo.options().zone());
+            List<SnapshotInfo> snapshots = repo.snapshots().stream()
+                    .filter(s -> instance == null || instance.equals(s.instance()))
+                    .toList();
+            ForgetResult r = plan(snapshots, policy, repo.options().zone());
             if (!dryRun) {
                 for (SnapshotInfo s : r.removed()) repo.deleteRecord(s.id());
             }

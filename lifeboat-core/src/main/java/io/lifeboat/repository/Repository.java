@@ -628,7 +628,15 @@ public final class Repository implements AutoCloseable {
 
     /** Applies {@code policy} (or only reports with {@code dryRun}); see format §10. */
     public ForgetResult forget(RetentionPolicy policy, boolean dryRun) throws IOException {
-        return Forget.run(this, policy, dryRun);
+        return Forget.run(this, policy, null, dryRun);
+    }
+
+    /**
+     * As {@link #forget(RetentionPolicy, boolean)}, for the snapshots of {@code instance} only (all when
+     * null); the others are neither kept nor removed, and not listed.
+     */
+    public ForgetResult forget(RetentionPolicy policy, String instance, boolean dryRun) throws IOException {
+        return Forget.run(this, policy, instance, dryRun);
     }
 
     /** Deletes unreferenced data under an exclusive lock (format §11). Needs a secret key. */
