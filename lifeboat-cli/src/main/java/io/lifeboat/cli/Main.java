@@ -27,7 +27,7 @@ public final class Main {
             names = "--config-file",
             paramLabel = "FILE",
             description = "Lifeboat's configuration file (default: $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml)."
-                    + " Read by 'config check' for now.")
+                    + " Read by 'config check' and by commands given --stanza NAME.")
     Path configFile;
 
     @Option(
