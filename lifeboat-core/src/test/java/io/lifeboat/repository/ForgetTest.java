@@ -128,4 +128,29 @@ class ForgetTest {
             assertThat(repo.snapshots()).allSatisfy(s -> assertThat(s.time()).isEqualTo(t0.plus(Duration.ofDays(2))));
         }
     }
+
+    @Test
+    void oneInstanceOnlyLeavesTheOthersAlone() throws Exception {
+        var backend = new LocalBackend(tmp.resolve("repo"));
+        try (Repository repo = Repository.init(backend, SecretKey.generate(), Repository.Options.defaults())) {
+            Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
+            for (int i = 0; i < 3; i++) {
+                for (String instance : List.of("prod", "staging")) {
+                    Fixtures.write(
+                            repo,
+                            SnapshotMeta.of(instance, "db", SnapshotKind.SCHEDULED)
+                                    .withTime(t0.plus(Duration.ofDays(i))),
+                            new byte[] {(byte) i},
+                            Map.of());
+                }
+            }
+            ForgetResult done = repo.forget(RetentionPolicy.NONE.withKeepLast(1), "staging", false);
+            assertThat(done.decisions())
+                    .allSatisfy(d -> assertThat(d.snapshot().instance()).isEqualTo("staging"));
+            assertThat(done.removed()).hasSize(2);
+            assertThat(repo.snapshots())
+                    .extracting(SnapshotInfo::instance)
+                    .containsExactlyInAnyOrder("prod", "prod", "prod", "staging");
+        }
+    }
 }
