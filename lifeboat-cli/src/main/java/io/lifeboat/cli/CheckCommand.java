@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
 final class CheckCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     InstanceOptions instance;
 
     @Mixin
@@ -82,7 +85,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         var target = instance.resolve(database);
         CheckOptions options = deep ? CheckOptions.deepCheck() : CheckOptions.fast();
-        Integer n = jobs != null ? jobs : threads;
+        Integer n = jobs != null ? jobs : threads != null ? threads : instance.stanzaJobs("--jobs");
         if (n != null) options = options.withThreads(Math.max(1, n));
 
         // 1. Check, read-only; a wrong data_dir is one error, not a finding per referenced file.

@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
 final class DatabasesCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     InstanceOptions instance;
 
     @Mixin

@@ -24,6 +24,9 @@ import picocli.CommandLine.Parameters;
 final class ImportCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     RepositoryOptions repository;
 
     @Mixin

@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
 final class PruneCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     RepositoryOptions repository;
 
     @Mixin

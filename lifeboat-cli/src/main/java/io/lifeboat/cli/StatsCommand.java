@@ -19,6 +19,9 @@ import picocli.CommandLine.Mixin;
 final class StatsCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     RepositoryOptions repository;
 
     @Mixin

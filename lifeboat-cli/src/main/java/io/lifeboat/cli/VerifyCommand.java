@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
 final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
+    StanzaOptions stanza;
+
+    @Mixin
     RepositoryOptions repository;
 
     @Mixin

@@ -139,6 +139,35 @@ class StanzaCliTest {
     }
 
     @Test
+    void theOtherInstanceAndRepositoryCommandsTakeItToo() throws Exception {
+        // databases and check: the stanza's cluster, data_dir and database
+        assertThat(lifeboat("databases", "--stanza", "x", "--json")
+                        .expect(ExitCode.OK)
+                        .out())
+                .contains(db.name());
+        JsonNode checked = lifeboat("check", "--stanza", "x", "--format", "json")
+                .expect(ExitCode.OK)
+                .json();
+        assertThat(checked.toString()).contains(db.name());
+        // import labels with the stanza's name; stats, verify and prune use its repository and keys
+        Path zip = tmp.resolve("x.zip");
+        lifeboat("backup", "--stanza", "x", "-o", zip.toString()).expect(ExitCode.OK);
+        lifeboat("import", "--stanza", "x", zip.toString()).expect(ExitCode.OK);
+        assertThat(lifeboat("snapshots", "--stanza", "x", "--json")
+                        .expect(ExitCode.OK)
+                        .json()
+                        .findValuesAsText("instance"))
+                .containsExactly("x");
+        assertThat(lifeboat("stats", "--stanza", "x", "--json")
+                        .expect(ExitCode.OK)
+                        .json()
+                        .isObject())
+                .isTrue();
+        lifeboat("verify", "--stanza", "x").expect(ExitCode.OK);
+        lifeboat("prune", "--stanza", "x", "--dry-run").expect(ExitCode.OK);
+    }
+
+    @Test
     void optionsOnTheCommandLineWin() throws Exception {
         // another data_dir: the filestore is looked for there, and the error names the flag
         Path empty = Files.createDirectories(tmp.resolve("elsewhere"));
