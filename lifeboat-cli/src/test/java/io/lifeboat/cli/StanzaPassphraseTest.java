@@ -28,7 +28,16 @@ class StanzaPassphraseTest {
         RepositoryOptions.environment = env::get;
         Path repo = tmp.resolve("p");
         Path key = tmp.resolve("p.key");
-        run("repo", "init", "--repo", repo.toString(), "--key", key.toString()).expect(ExitCode.OK);
+        run(
+                        "repo",
+                        "init",
+                        "--repo",
+                        repo.toString(),
+                        "--key",
+                        key.toString(),
+                        "--writer-key",
+                        tmp.resolve("p.writer-key").toString())
+                .expect(ExitCode.OK);
         env.clear();
         RepositoryOptions.prompt = message -> null;
 
