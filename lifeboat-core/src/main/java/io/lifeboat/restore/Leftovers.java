@@ -55,6 +55,8 @@ public final class Leftovers {
         Set<String> known = new HashSet<>();
         for (RunLedger.Record r : RunLedger.read(dataDir)) {
             for (RunLedger.Resource res : r.resources()) {
+                // a ledger is a file read back: it may only name what a run of Lifeboat makes
+                if (!temporary(dataDir, res)) continue;
                 known.add(res.type() + ":" + res.name());
                 if (!r.alive()) out.add(new Item(res.type(), res.name(), r.describe(), true));
             }
@@ -131,6 +133,25 @@ public final class Leftovers {
         for (Item i : remove(admin, dataDir, dead)) {
             progress.warn("removed " + i.type() + " " + i.name() + " left by " + i.origin());
         }
+    }
+
+    /**
+     * Whether a resource named in a ledger is one a run of Lifeboat makes: a {@code *_lbnew_*} database,
+     * a {@code lifeboat_restore_*} role, a temporary filestore directory under this data_dir, or a hidden
+     * {@code .partial} file. Anything else in a (possibly edited) ledger is ignored, never removed.
+     */
+    static boolean temporary(Path dataDir, RunLedger.Resource r) {
+        String n = r.name();
+        return switch (r.type()) {
+            case "database" -> n.contains("_lbnew_") && io.lifeboat.odoo.DatabaseNames.isValid(n);
+            case "role" -> n.matches(RestoreRole.PREFIX + "[0-9a-f]{8}");
+            case "directory" -> isTemporaryDirectory(dataDir, n);
+            case "file" ->
+                Path.of(n).isAbsolute()
+                        && Path.of(n).normalize().toString().equals(n)
+                        && Path.of(n).getFileName().toString().matches("\\..+\\.partial");
+            default -> false;
+        };
     }
 
     /** Only directories named like Lifeboat's temporary filestores, directly under {@code <data_dir>/filestore}. */
