@@ -9,7 +9,6 @@ import io.lifeboat.runs.RunLedger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,16 +58,9 @@ final class StdinSpool implements AutoCloseable {
             String m = "cannot create a temporary file in " + dir + " to hold standard input: " + e.getMessage();
             throw new LifeboatException(Kind.ENVIRONMENT, m, "Check that the data_dir is writable. " + TO_FILE, e);
         }
-        Path spooled = file;
         StdinSpool spool = new StdinSpool(file, ledger);
         try {
-            ledger.add(RunLedger.Resource.file(file), () -> {
-                try {
-                    Files.deleteIfExists(spooled);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            ledger.addFile(file);
             progress.phase("reading standard input", -1, "bytes");
             byte[] buf = new byte[1 << 16];
             try (OutputStream out = Files.newOutputStream(file)) {

@@ -36,13 +36,7 @@ final class PartialFile implements AutoCloseable {
         RunLedger ledger = RunLedger.begin(
                 null, "backup-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "backup " + target);
         PartialFile f = new PartialFile(temp, ledger);
-        ledger.add(f.resource, () -> {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        ledger.addFile(temp);
         return f;
     }
 

@@ -285,8 +285,13 @@ final class Admin implements AutoCloseable {
     }
 
     /** The first column of a query on the maintenance database. */
-    java.util.List<String> names(String sql) throws SQLException {
-        return Leftovers.names(conn, sql);
+    List<String> names(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
     }
 
     /** Quotes an identifier. */

@@ -33,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Restores an Odoo instance from a {@link RestoreSource} without ever destroying current data first.
@@ -60,9 +59,6 @@ import java.util.regex.Pattern;
  * the PostgreSQL protocol, where psql's meta-commands mean nothing.
  */
 public final class RestoreEngine {
-
-    /** Database names Odoo accepts (odoo.service.db DBNAME_PATTERN), at most 63 bytes. */
-    public static final Pattern DB_NAME = io.lifeboat.odoo.DatabaseNames.PATTERN;
 
     /** What to restore. */
     public enum Mode {

@@ -46,11 +46,6 @@ record RestoreRole(String name, PgConnection connection) {
         }
     }
 
-    /** Drops the role after a failure; never throws. */
-    void dropQuietly(Admin admin) {
-        admin.dropRoleQuietly(name);
-    }
-
     @Override
     public String toString() {
         return name;

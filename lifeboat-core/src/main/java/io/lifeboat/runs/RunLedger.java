@@ -127,6 +127,19 @@ public final class RunLedger implements AutoCloseable {
         write();
     }
 
+    /** Records a file before it is written; undoing deletes it. Returns its resource. */
+    public Resource addFile(Path f) {
+        Resource r = Resource.file(f);
+        add(r, () -> {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return r;
+    }
+
     /** The resource was committed or removed by the run itself: nothing to undo any more. */
     public synchronized void release(Resource r) {
         if (undo.remove(r) != null) write();
