@@ -270,7 +270,8 @@ public final class RunLedger implements AutoCloseable {
     }
 
     private void write() {
-        if (file == null) return;
+        // once ended (by the run, or by an interruption on another thread) the file is not written again
+        if (file == null || closed) return;
         ObjectNode n = JSON.createObjectNode();
         n.put("id", id);
         n.put("pid", ProcessHandle.current().pid());
