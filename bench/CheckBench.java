@@ -1,5 +1,5 @@
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.postgres.PgCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class CheckBench {
         String heap = args[4];
         Path dataDir = dir.resolve("data");
         Path filestore = dataDir.resolve("filestore/bench");
-        try (TempCluster cluster = TempCluster.start()) {
+        try (PgCluster cluster = PgCluster.start()) {
             cluster.createRole("odoo", "LOGIN", "CREATEDB", "CREATEROLE");
             cluster.createDatabase("bench", "odoo");
             long t0 = System.nanoTime();

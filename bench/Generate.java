@@ -1,4 +1,4 @@
-import io.lifeboat.testkit.SyntheticInstance;
+import io.lifeboat.demo.SyntheticInstance;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,7 +7,7 @@ import java.util.Properties;
 /**
  * Creates the benchmark's synthetic Odoo instance in an existing, empty database.
  *
- * <p>Run with the source launcher and the testkit on the class path: {@code java -cp CP
+ * <p>Run with the source launcher and lifeboat.jar on the class path: {@code java -cp CP
  * bench/Generate.java JDBC_URL USER FILESTORE_DIR ATTACHMENTS FILESTORE_BYTES BULK_ROWS}. Prints
  * {@code key=value} lines (shell-readable) describing what was generated.
  */

@@ -1,4 +1,4 @@
-import io.lifeboat.testkit.SyntheticInstance;
+import io.lifeboat.demo.SyntheticInstance;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

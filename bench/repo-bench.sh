@@ -65,7 +65,6 @@ if [ ! -f "$jar" ]; then
     || (cd "$src" && PATH="$JAVA_HOME/bin:$PATH" mvn "${mvn_args[@]}") || die "build failed"
 fi
 lifeboat="$src/lifeboat"   # the checkout's own launcher: same JVM flags as users get
-testkit_jar="$(ls "$src"/lifeboat-testkit/target/lifeboat-testkit-*.jar | head -1)"
 if [ ! -f "$src/s3proxy.classpath" ]; then
   (cd "$src" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -ntp -o dependency:build-classpath -pl lifeboat-storage \
     -Dmdep.includeScope=test -Dmdep.outputFile="$src/s3proxy.classpath") || die "cannot resolve S3Proxy's class path"
@@ -115,7 +114,7 @@ log "generating the instance: $attachments attachments, $fs_bytes filestore byte
 pg_start -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" # durability off while generating only
 sq "CREATE ROLE odoo LOGIN CREATEDB CREATEROLE"
 sq "CREATE DATABASE bench OWNER odoo ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0"
-"$java" -Xmx1g -cp "$testkit_jar:$jar" "$here/Generate.java" \
+"$java" -Xmx1g -cp "$jar" "$here/Generate.java" \
   "jdbc:postgresql://127.0.0.1:$port/bench" odoo "$run/data/filestore/bench" "$attachments" "$fs_bytes" "$bulk" \
   >"$run/res/instance.env"
 q "VACUUM ANALYZE" bench
@@ -169,7 +168,7 @@ timed() {
 }
 inst=(--data-dir "$run/data" --pg-bin "$pgbin" --no-progress)
 mutate() {
-  "$java" -cp "$testkit_jar:$jar" "$here/RepoMutate.java" "jdbc:postgresql://127.0.0.1:$port/bench" odoo \
+  "$java" -cp "$jar" "$here/RepoMutate.java" "jdbc:postgresql://127.0.0.1:$port/bench" odoo \
     "$run/data/filestore/bench" 0.01 "$1" >"$run/res/mutate_$1.env"
 }
 
@@ -242,8 +241,8 @@ logical = int(out("zip_backup")["dumpBytes"]) + int(out("zip_backup")["fileBytes
 lines = [
     "## Repository",
     "",
-    f"`{command}` on commit `{inst['commit'][:12]}`, {inst['date']}. One synthetic instance (testkit",
-    f"`SyntheticInstance`): {int(inst['gen_attachments']):,} attachments, {int(inst['fs_files']):,} files,"
+    f"`{command}` on commit `{inst['commit'][:12]}`, {inst['date']}. One synthetic instance",
+    f" (`io.lifeboat.demo.SyntheticInstance`): {int(inst['gen_attachments']):,} attachments, {int(inst['fs_files']):,} files,"
     f" {mib(int(inst['fs_apparent_bytes']))} filestore, database {mib(int(inst['db_bytes']))}"
     f" ({int(inst['gen_bulk_rows']):,} bulk rows); {mib(logical)} to back up (dump + files).",
     "The second snapshot follows `SyntheticInstance.mutate(…, 0.01)`: 1% of file-backed attachments get new",

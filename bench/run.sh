@@ -70,7 +70,6 @@ if [ ! -f "$jar" ]; then
     || (cd "$src" && PATH="$JAVA_HOME/bin:$PATH" mvn "${mvn_args[@]}") || die "build failed"
 fi
 lifeboat="$src/lifeboat"   # the checkout's own launcher: same JVM flags as users get
-testkit_jar="$(ls "$src"/lifeboat-testkit/target/lifeboat-testkit-*.jar | head -1)"
 
 # ---------------------------------------------------------------- throwaway PostgreSQL cluster
 run="$dir/run"
@@ -115,7 +114,7 @@ log "generating the instance: $attachments attachments, $fs_bytes filestore byte
 pg_start -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" # durability off while generating only
 sq "CREATE ROLE odoo LOGIN CREATEDB CREATEROLE"
 sq "CREATE DATABASE bench OWNER odoo ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0"
-"$JAVA_HOME/bin/java" -Xmx1g -cp "$testkit_jar:$jar" "$here/Generate.java" \
+"$JAVA_HOME/bin/java" -Xmx1g -cp "$jar" "$here/Generate.java" \
   "jdbc:postgresql://127.0.0.1:$port/bench" odoo "$run/data/filestore/bench" "$attachments" "$fs_bytes" "$bulk" \
   >"$run/res/instance.env"
 q "VACUUM ANALYZE" bench

@@ -24,6 +24,8 @@ public class LifeboatException extends RuntimeException {
         ENVIRONMENT,
         /** Data failed a verification: checksum mismatch, missing object, failed post-restore check. */
         INTEGRITY,
+        /** The caller cancelled the operation (a tripped cancellation token, an interrupt signal). */
+        CANCELLED,
         /** Anything else. */
         INTERNAL
     }

@@ -1,19 +1,19 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.archive.ZipOptions;
 import io.lifeboat.backup.BackupEngine;
 import io.lifeboat.backup.BackupReport;
-import io.lifeboat.backup.DumpFormat;
 import io.lifeboat.backup.FilestoreMode;
-import io.lifeboat.backup.ZipCaptureSink;
+import io.lifeboat.demo.SyntheticInstance;
 import io.lifeboat.odoo.OdooDatabaseInfo;
+import io.lifeboat.odoozip.ZipCaptureSink;
+import io.lifeboat.odoozip.ZipOptions;
+import io.lifeboat.odoozip.ZipRestoreSource;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.restore.RestoreEngine;
 import io.lifeboat.restore.RestoreReport;
-import io.lifeboat.restore.ZipRestoreSource;
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         Path work = Files.createDirectories(dir).toAbsolutePath();
         Path dataDir = Files.createTempDirectory(work, "data-");
         Path zip = work.resolve("demo_" + System.currentTimeMillis() + ".zip");
-        try (TempCluster cluster = TempCluster.start();
+        try (PgCluster cluster = PgCluster.start();
                 TerminalProgress progress = out.progress()) {
             if (out.human())
                 progress.say(String.format(

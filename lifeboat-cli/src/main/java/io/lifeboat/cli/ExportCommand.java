@@ -2,9 +2,9 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.archive.ZipOptions;
-import io.lifeboat.backup.CaptureSink;
-import io.lifeboat.backup.ZipCaptureSink;
+import io.lifeboat.odoozip.ZipCaptureSink;
+import io.lifeboat.odoozip.ZipOptions;
+import io.lifeboat.ports.CaptureSink;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.repository.Export;
 import io.lifeboat.repository.SnapshotSource;
@@ -84,7 +84,7 @@ final class ExportCommand implements Callable<Integer> {
                     ? ZipCaptureSink.toStream(Terminal.rawOut(), zip)
                     : ZipCaptureSink.toFile(Path.of(file), zip, !noVerify);
             Path pgRestore = source.dumpFormat()
-                            .filter(f -> f != io.lifeboat.backup.DumpFormat.PLAIN)
+                            .filter(f -> f != io.lifeboat.ports.DumpFormat.PLAIN)
                             .isPresent()
                     ? PgTools.find(0, pgBin).pgRestore().path()
                     : null;
@@ -98,7 +98,7 @@ final class ExportCommand implements Callable<Integer> {
                 System.err.printf(
                         "  dump.sql       %s%s%n",
                         Units.bytes(result.dumpBytes()),
-                        result.sourceFormat() == io.lifeboat.backup.DumpFormat.PLAIN
+                        result.sourceFormat() == io.lifeboat.ports.DumpFormat.PLAIN
                                 ? ""
                                 : " (converted from "
                                         + result.sourceFormat().name().toLowerCase(java.util.Locale.ROOT) + " format)");

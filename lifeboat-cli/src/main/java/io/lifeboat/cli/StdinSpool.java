@@ -2,9 +2,9 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.odoozip.DumpRestoreSource;
+import io.lifeboat.ports.RestoreSource;
 import io.lifeboat.progress.Progress;
-import io.lifeboat.restore.DumpRestoreSource;
-import io.lifeboat.restore.RestoreSource;
 import io.lifeboat.runs.RunLedger;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.restore.Rollbacks;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
 import io.lifeboat.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,14 +29,14 @@ class BackupRestoreCliTest {
     @TempDir
     Path tmp;
 
-    TempCluster cluster;
+    PgCluster cluster;
     TestDatabase db;
     Path dataDir;
     String out;
     String err;
 
     @BeforeEach
-    void setUp(TempCluster cluster, TestDatabase db) throws Exception {
+    void setUp(PgCluster cluster, TestDatabase db) throws Exception {
         this.cluster = cluster;
         this.db = db;
         dataDir = tmp.resolve("data");

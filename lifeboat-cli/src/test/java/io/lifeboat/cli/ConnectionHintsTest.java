@@ -2,7 +2,7 @@ package io.lifeboat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lifeboat.testkit.TempCluster;
+import io.lifeboat.postgres.PgCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConnectionHintsTest {
 
-    static TempCluster cluster;
+    static PgCluster cluster;
     static Path hba;
 
     @TempDir
@@ -35,7 +35,7 @@ class ConnectionHintsTest {
         Files.writeString(
                 hba,
                 "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
-        cluster = TempCluster.start(TempCluster.Options.defaults().withSetting("hba_file", hba.toString()));
+        cluster = PgCluster.start(PgCluster.Options.defaults().withSetting("hba_file", hba.toString()));
         try (Connection c = cluster.connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("CREATE ROLE odoo LOGIN CREATEDB PASSWORD 'right'");

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.demo.SyntheticInstance;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
 import io.lifeboat.testkit.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;

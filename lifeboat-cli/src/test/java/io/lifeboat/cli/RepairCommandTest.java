@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.demo.SyntheticInstance;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
 import io.lifeboat.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;

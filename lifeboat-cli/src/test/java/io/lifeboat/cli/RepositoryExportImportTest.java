@@ -5,11 +5,11 @@ import static io.lifeboat.cli.RepoCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeboat.archive.FilestoreEntry;
-import io.lifeboat.archive.OdooArchive;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.odoozip.FilestoreEntry;
+import io.lifeboat.odoozip.OdooArchive;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
 import io.lifeboat.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,9 +5,9 @@ import static io.lifeboat.cli.RepoCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.demo.SyntheticInstance;
 import io.lifeboat.storage.testing.S3ProxyServer;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
 import io.lifeboat.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;

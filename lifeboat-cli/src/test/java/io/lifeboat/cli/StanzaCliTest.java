@@ -4,9 +4,9 @@ import static io.lifeboat.cli.RepoCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
 import io.lifeboat.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +28,13 @@ class StanzaCliTest {
     @TempDir
     Path tmp;
 
-    TempCluster cluster;
+    PgCluster cluster;
     TestDatabase db;
     Path dataDir;
     Path configFile;
 
     @BeforeEach
-    void setUp(TempCluster cluster, TestDatabase db) throws Exception {
+    void setUp(PgCluster cluster, TestDatabase db) throws Exception {
         this.cluster = cluster;
         this.db = db;
         dataDir = tmp.resolve("data");

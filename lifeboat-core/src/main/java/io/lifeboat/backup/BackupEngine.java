@@ -6,6 +6,8 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
 import io.lifeboat.odoo.StoreFname;
+import io.lifeboat.ports.CaptureSink;
+import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.progress.Progress;

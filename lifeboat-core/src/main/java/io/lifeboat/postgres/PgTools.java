@@ -64,7 +64,7 @@ public record PgTools(Tool pgDump, Tool pgRestore, Tool psql) {
         return find(serverMajor, configuredDir, System.getenv("PATH"), DEBIAN_ROOT);
     }
 
-    static PgTools find(int serverMajor, Path configuredDir, String pathVariable, Path debianRoot) {
+    public static PgTools find(int serverMajor, Path configuredDir, String pathVariable, Path debianRoot) {
         List<Path> dirs = candidateDirs(configuredDir, pathVariable, debianRoot);
         List<Tool> chosen = new ArrayList<>();
         List<String> problems = new ArrayList<>();

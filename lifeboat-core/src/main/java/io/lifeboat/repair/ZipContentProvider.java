@@ -1,7 +1,7 @@
 package io.lifeboat.repair;
 
-import io.lifeboat.archive.FilestoreEntry;
-import io.lifeboat.archive.OdooArchive;
+import io.lifeboat.odoozip.FilestoreEntry;
+import io.lifeboat.odoozip.OdooArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.backup.CaptureSink;
-import io.lifeboat.backup.DumpFormat;
+import io.lifeboat.ports.CaptureSink;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.ports.RestoreSource;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.repository.internal.Json;
-import io.lifeboat.restore.RestoreSource;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import java.util.concurrent.Future;
  *
  * <p>Whatever the source delivers is checked on the way (a snapshot checks every blob, the dump's
  * SHA-256 and every file's SHA-1); on any failure the sink is aborted, so a zip file written through
- * {@link io.lifeboat.backup.ZipCaptureSink#toFile} never appears half-made.
+ * {@link io.lifeboat.odoozip.ZipCaptureSink#toFile} never appears half-made.
  */
 public final class Export {
     /** Files up to this size are fetched whole, ahead of the writer, when fetching in parallel. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.LifeboatException;
-import io.lifeboat.backup.DumpFormat;
+import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.repository.internal.BlobId;
 import io.lifeboat.repository.internal.Json;
 import java.io.IOException;

@@ -2,7 +2,9 @@ package io.lifeboat.restore;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.backup.DumpFormat;
+import io.lifeboat.odoozip.DumpRestoreSource;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.ports.RestoreSource;
 import io.lifeboat.postgres.ProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;

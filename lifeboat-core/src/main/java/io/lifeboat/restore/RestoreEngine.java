@@ -2,9 +2,12 @@ package io.lifeboat.restore;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.backup.DumpFormat;
 import io.lifeboat.odoo.StoreFname;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.ports.RestoreSource;
+import io.lifeboat.postgres.ParallelPlainLoader;
 import io.lifeboat.postgres.PgConnection;
+import io.lifeboat.postgres.PlainDumpFilter;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.runs.RunLedger;

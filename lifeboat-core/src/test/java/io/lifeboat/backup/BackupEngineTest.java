@@ -6,20 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.LifeboatException;
-import io.lifeboat.archive.FilestoreEntry;
-import io.lifeboat.archive.OdooArchive;
-import io.lifeboat.archive.ZipOptions;
+import io.lifeboat.demo.SyntheticInstance;
 import io.lifeboat.odoo.OdooDatabaseInfo;
+import io.lifeboat.odoozip.DumpFileSink;
+import io.lifeboat.odoozip.DumpRestoreSource;
+import io.lifeboat.odoozip.FilestoreEntry;
+import io.lifeboat.odoozip.OdooArchive;
+import io.lifeboat.odoozip.ZipCaptureSink;
+import io.lifeboat.odoozip.ZipOptions;
+import io.lifeboat.odoozip.ZipRestoreSource;
+import io.lifeboat.ports.CaptureSink;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.progress.Progress;
-import io.lifeboat.restore.DumpRestoreSource;
 import io.lifeboat.restore.Env;
 import io.lifeboat.restore.RestoreEngine;
 import io.lifeboat.restore.RestoreReport;
-import io.lifeboat.restore.ZipRestoreSource;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
 import io.lifeboat.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,7 +58,7 @@ class BackupEngineTest {
     Path filestore;
 
     @BeforeEach
-    void setUp(TempCluster cluster, TestDatabase database) throws Exception {
+    void setUp(PgCluster cluster, TestDatabase database) throws Exception {
         env = Env.of(cluster, tmp.resolve("data"));
         db = database;
         filestore = env.filestore(db.name());

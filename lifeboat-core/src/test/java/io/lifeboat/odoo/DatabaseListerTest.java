@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.odoo.DatabaseLister.Options;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.TempCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -72,7 +72,7 @@ class DatabaseListerTest {
     }
 
     @Test
-    void listsOdooDatabasesOwnedByTheUser(TempCluster cluster) throws SQLException {
+    void listsOdooDatabasesOwnedByTheUser(PgCluster cluster) throws SQLException {
         String role = "dl_owner";
         cluster.createRole(role, "LOGIN", "CREATEDB");
         cluster.createRole("dl_other", "LOGIN");
@@ -123,7 +123,7 @@ class DatabaseListerTest {
     }
 
     @Test
-    void unreachableServerIsAnEnvironmentError(TempCluster cluster) {
+    void unreachableServerIsAnEnvironmentError(PgCluster cluster) {
         PgConnection pg = new PgConnection(cluster.host(), cluster.port(), "no_such_role", null, null);
         assertThatThrownBy(() -> DatabaseLister.list(pg, new Options(null, null, null), null))
                 .isInstanceOfSatisfying(

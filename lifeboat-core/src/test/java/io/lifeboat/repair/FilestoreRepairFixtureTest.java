@@ -3,13 +3,13 @@ package io.lifeboat.repair;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeboat.archive.OdooArchive;
 import io.lifeboat.backup.BackupEngine;
 import io.lifeboat.check.CheckOptions;
 import io.lifeboat.check.CheckReport;
 import io.lifeboat.check.FilestoreChecker;
 import io.lifeboat.check.FindingKind;
 import io.lifeboat.check.OdooFixture;
+import io.lifeboat.odoozip.OdooArchive;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.SecretKey;

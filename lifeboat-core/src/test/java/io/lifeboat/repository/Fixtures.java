@@ -2,7 +2,7 @@ package io.lifeboat.repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.backup.DumpFormat;
+import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.repository.internal.Crypto;
 import io.lifeboat.repository.internal.Json;
 import java.io.ByteArrayInputStream;

@@ -3,7 +3,7 @@ package io.lifeboat.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lifeboat.backup.DumpFormat;
+import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.storage.ObjectInfo;
 import io.lifeboat.storage.local.LocalBackend;
 import java.io.ByteArrayInputStream;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
-import io.lifeboat.backup.DumpFormat;
-import io.lifeboat.restore.RestoreSource.FileRef;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.ports.RestoreSource.FileRef;
 import io.lifeboat.storage.local.LocalBackend;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

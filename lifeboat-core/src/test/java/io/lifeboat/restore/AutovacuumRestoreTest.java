@@ -3,17 +3,18 @@ package io.lifeboat.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.archive.ZipOptions;
 import io.lifeboat.backup.BackupEngine;
-import io.lifeboat.backup.DumpFormat;
 import io.lifeboat.backup.FilestoreMode;
-import io.lifeboat.backup.ZipCaptureSink;
+import io.lifeboat.demo.SyntheticInstance;
 import io.lifeboat.odoo.OdooDatabaseInfo;
+import io.lifeboat.odoozip.ZipCaptureSink;
+import io.lifeboat.odoozip.ZipOptions;
+import io.lifeboat.odoozip.ZipRestoreSource;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.progress.Progress;
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ class AutovacuumRestoreTest {
 
     @Test
     void restoresSucceedWhileAutovacuumWorksOnTheTemporaryDatabase() throws Exception {
-        TempCluster.Options options = TempCluster.Options.defaults()
+        PgCluster.Options options = PgCluster.Options.defaults()
                 .withSetting("autovacuum_naptime", "1")
                 .withSetting("autovacuum_max_workers", "6")
                 .withSetting("autovacuum_vacuum_insert_threshold", "100")
@@ -45,7 +46,7 @@ class AutovacuumRestoreTest {
                 .withSetting("autovacuum_analyze_scale_factor", "0")
                 .withSetting("autovacuum_vacuum_cost_delay", "100")
                 .withSetting("autovacuum_vacuum_cost_limit", "1");
-        try (TempCluster cluster = TempCluster.start(options)) {
+        try (PgCluster cluster = PgCluster.start(options)) {
             cluster.createRole("odoo", "LOGIN", "CREATEDB", "CREATEROLE");
             cluster.createDatabase("src", "odoo");
             Path dataDir = dir.resolve("data");

@@ -1,10 +1,11 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.ports.RestoreSource;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.TempCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A restore target on the test cluster, connecting as the non-superuser Odoo role. */
-public record Env(TempCluster cluster, Path dataDir, PgConnection odoo, PgTools tools) {
+public record Env(PgCluster cluster, Path dataDir, PgConnection odoo, PgTools tools) {
 
-    public static Env of(TempCluster cluster, Path dataDir) {
+    public static Env of(PgCluster cluster, Path dataDir) {
         return new Env(
                 cluster,
                 dataDir,

@@ -2,9 +2,9 @@ package io.lifeboat.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.TempCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +20,7 @@ class LeftoversTest {
     Path dataDir;
 
     @Test
-    void anEditedLedgerNamesNothingThatIsRemoved(TempCluster cluster) throws Exception {
+    void anEditedLedgerNamesNothingThatIsRemoved(PgCluster cluster) throws Exception {
         String victim = "lo_victim_" + Long.toHexString(System.nanoTime()).substring(8);
         cluster.createDatabase(victim, PostgresExtension.ODOO_ROLE);
         Path outside = Files.writeString(dataDir.resolveSibling(dataDir.getFileName() + "-precious.partial"), "x");

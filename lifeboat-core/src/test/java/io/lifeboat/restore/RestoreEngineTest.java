@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
+import io.lifeboat.odoozip.DumpRestoreSource;
+import io.lifeboat.odoozip.ZipRestoreSource;
+import io.lifeboat.postgres.PgCluster;
+import io.lifeboat.postgres.PlainDumpFilter;
 import io.lifeboat.testkit.OdooFixtures;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.TempCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +32,7 @@ class RestoreEngineTest {
     String prefix;
 
     @BeforeEach
-    void setUp(TempCluster cluster) {
+    void setUp(PgCluster cluster) {
         env = Env.of(cluster, dataDir);
         prefix = "r" + Long.toHexString(System.nanoTime()).substring(6);
     }
@@ -326,7 +329,7 @@ class RestoreEngineTest {
     }
 
     @Test
-    void superuserRoleIsRefusedUnlessAllowed(TempCluster cluster) throws Exception {
+    void superuserRoleIsRefusedUnlessAllowed(PgCluster cluster) throws Exception {
         Env su = new Env(
                 cluster,
                 dataDir,

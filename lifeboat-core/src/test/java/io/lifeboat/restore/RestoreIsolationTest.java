@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
+import io.lifeboat.odoozip.DumpRestoreSource;
+import io.lifeboat.odoozip.ZipRestoreSource;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.testkit.OdooFixtures;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.TempCluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +36,7 @@ class RestoreIsolationTest {
     @TempDir
     Path dataDir;
 
-    TempCluster cluster;
+    PgCluster cluster;
     String prefix;
     /** A role of this test's own, like an Odoo role that owns several databases. */
     String role;
@@ -42,7 +44,7 @@ class RestoreIsolationTest {
     Env env;
 
     @BeforeEach
-    void setUp(TempCluster c) throws SQLException {
+    void setUp(PgCluster c) throws SQLException {
         cluster = c;
         prefix = "iso" + Long.toHexString(System.nanoTime()).substring(7);
         role = prefix + "_odoo";

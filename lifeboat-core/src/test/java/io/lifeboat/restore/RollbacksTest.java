@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.testkit.PostgresExtension;
-import io.lifeboat.testkit.TempCluster;
 import io.lifeboat.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class RollbacksTest {
     String target;
 
     @BeforeEach
-    void setUp(TempCluster cluster) throws Exception {
+    void setUp(PgCluster cluster) throws Exception {
         dataDir = tmp.resolve("data");
         env = Env.of(cluster, dataDir);
         target = "rb" + Long.toHexString(System.nanoTime()).substring(6);

@@ -1,0 +1,157 @@
+package io.lifeboat.odoozip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.odoo.OdooManifest;
+import io.lifeboat.ports.CaptureSink;
+import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.runs.PartialFile;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a capture as an Odoo-standard zip: {@code dump.sql}, {@code filestore/xx/<sha1>}, then
+ * {@code manifest.json}. To a file, the zip is written under a temporary name in the same directory,
+ * synced, re-read and verified (structure and every entry's CRC), and only then renamed to its
+ * final name; a failed backup leaves no file behind. To a stream (stdout), it is written as it goes.
+ */
+public final class ZipCaptureSink implements CaptureSink {
+
+    @Override
+    public String container() {
+        return "zip";
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final Path target;
+    private final PartialFile partial;
+    private final Path temp;
+    private final OutputStream out;
+    private final OdooZipWriter zip;
+    private final boolean verify;
+    private boolean done;
+
+    private ZipCaptureSink(Path target, PartialFile partial, OutputStream out, ZipOptions options, boolean verify) {
+        this.target = target;
+        this.partial = partial;
+        this.temp = partial == null ? null : partial.path();
+        this.out = out;
+        this.zip = new OdooZipWriter(out, options);
+        this.verify = verify;
+    }
+
+    /** A sink writing to {@code file}, which must not exist yet. */
+    public static ZipCaptureSink toFile(Path file, ZipOptions options, boolean verify) throws IOException {
+        Path abs = file.toAbsolutePath();
+        if (Files.exists(abs)) {
+            throw new LifeboatException(
+                    Kind.CONFLICT,
+                    "output file already exists: " + file,
+                    "Choose another name or remove the file first.");
+        }
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        PartialFile partial = PartialFile.create(abs);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial.path()), 1 << 20);
+        return new ZipCaptureSink(abs, partial, out, options, verify);
+    }
+
+    /** A sink writing to {@code stream} (not closed), e.g. standard output. */
+    public static ZipCaptureSink toStream(OutputStream stream, ZipOptions options) {
+        return new ZipCaptureSink(null, null, stream, options, false);
+    }
+
+    @Override
+    public void dump(DumpFormat format, InputStream dump) throws IOException {
+        if (format != DumpFormat.PLAIN) throw new IllegalArgumentException("an Odoo zip holds a plain dump");
+        zip.addEntry("dump.sql", dump, EntryHint.COMPRESS);
+    }
+
+    @Override
+    public void file(String relative, long size, InputStream content) throws IOException {
+        zip.addEntry("filestore/" + relative, content, EntryHint.AUTO);
+    }
+
+    @Override
+    public String commit(JsonNode manifest, JsonNode report) throws IOException {
+        byte[] json = OdooManifest.read(new ByteArrayInputStream(MAPPER.writeValueAsBytes(manifest)))
+                .toJson()
+                .getBytes(StandardCharsets.US_ASCII);
+        zip.addEntry("manifest.json", new ByteArrayInputStream(json), EntryHint.COMPRESS);
+        zip.finish();
+        out.flush();
+        if (target == null) {
+            done = true;
+            return "-";
+        }
+        out.close();
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        if (verify) verify(temp);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        partial.committed();
+        partial.close();
+        syncDirectory(target.getParent());
+        done = true;
+        return target.toString();
+    }
+
+    /** Re-reads the whole archive: structure, names, and every entry's CRC and size. */
+    static void verify(Path zipFile) throws IOException {
+        try (OdooArchive archive = OdooArchive.open(zipFile)) {
+            try (InputStream in = archive.openDump()) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            for (FilestoreEntry e : archive.filestoreEntries()) {
+                try (InputStream in = archive.open(e)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+        } catch (LifeboatException e) {
+            throw new LifeboatException(
+                    Kind.INTEGRITY,
+                    "the written backup failed verification: " + e.getMessage(),
+                    "Nothing was kept. Check the disk and retry.",
+                    e);
+        }
+    }
+
+    static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot sync a directory; the rename itself is atomic
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (done) return;
+        done = true;
+        try {
+            zip.close();
+        } catch (IOException | RuntimeException ignored) {
+            // discarding anyway
+        }
+        if (temp != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // discarding anyway
+            }
+            partial.close();
+        }
+    }
+}
