@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.InstanceSettings;
 import io.lifeboat.config.InstanceConfig;
 import io.lifeboat.odoo.DatabaseLister;
 import io.lifeboat.odoo.DatabaseNames;
@@ -92,6 +93,31 @@ public final class InstanceOptions {
                             pgBin != null ? pgBin : s == null ? null : s.pgBin()));
         }
         return instance;
+    }
+
+    /**
+     * These options (and the {@code --stanza} instance's settings they leave unsaid) as the facade's
+     * instance settings.
+     */
+    public InstanceSettings settings() {
+        InstanceConfig s = stanza();
+        InstanceConfig.Connection c = s == null ? InstanceConfig.Connection.NONE : s.connection();
+        String origin = dataDir == null && s != null && s.dataDir() != null
+                ? "data_dir of instance \"" + s.name() + "\" in "
+                        + StanzaOptions.of(mixee).file()
+                : "--data-dir";
+        return new InstanceSettings(
+                config != null ? config : s == null ? null : s.odooConf(),
+                dbHost != null ? dbHost : c.host(),
+                dbPort != null ? dbPort : c.port(),
+                dbUser != null ? dbUser : c.user(),
+                c.password() == null ? null : c.password().resolve(System.getenv()),
+                c.sslmode(),
+                dataDir != null ? dataDir : s == null ? null : s.dataDir(),
+                odooBin != null ? odooBin : s == null ? null : s.odooBin(),
+                pgBin != null ? pgBin : s == null ? null : s.pgBin(),
+                s == null ? null : s.database(),
+                origin);
     }
 
     /** The {@code --stanza} instance's jobs when {@code option} is not on the command line; else null. */

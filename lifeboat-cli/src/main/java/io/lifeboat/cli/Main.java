@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.Printable;
+import io.lifeboat.api.Cancellation;
 import io.lifeboat.postgres.PgConnectException;
 import io.lifeboat.postgres.ProcessRunner;
 import java.io.PrintWriter;
@@ -43,6 +44,14 @@ public final class Main {
             description = "Append a timestamped log of what was done (command, programs run, phases, result) to FILE.")
     Path logFile;
 
+    /** The cancellation token of the run in progress, tripped by SIGINT/SIGTERM. */
+    private static volatile Cancellation cancellation = Cancellation.none();
+
+    /** The token a command hands the facade: tripped when the process is interrupted. */
+    static Cancellation cancellation() {
+        return cancellation;
+    }
+
     /** The log of the run in progress ({@link RunLog#none()} outside a run). */
     private static volatile RunLog log = RunLog.none();
 
@@ -56,6 +65,7 @@ public final class Main {
      * directories, partial files), exactly as a failure would. Exit status: 130 / 143 (the JVM's).
      */
     private static void onInterrupt() {
+        cancellation.cancel("interrupted");
         int undone = io.lifeboat.runs.RunLedger.abortAll();
         TerminalProgress.clearAll();
         if (undone > 0) {
@@ -70,6 +80,7 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (see {@link ExitCode}). */
     public static int run(String... args) {
+        cancellation = new Cancellation();
         CommandLine cli = commandLine();
         int code = Terminal.run(() -> cli.setOut(new PrintWriter(Terminal.rawOut(), true))
                 .setErr(new PrintWriter(System.err, true))

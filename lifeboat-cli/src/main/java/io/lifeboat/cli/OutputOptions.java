@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lifeboat.Printable;
+import io.lifeboat.api.Observer;
 import io.lifeboat.progress.Progress;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
@@ -78,6 +79,11 @@ public final class OutputOptions {
         } catch (ReflectiveOperationException e) {
             return true; // Java 21: a console exists only for a terminal
         }
+    }
+
+    /** How the facade reports to this command: {@code progress} draws, SIGINT/SIGTERM cancel. */
+    static Observer observer(TerminalProgress progress) {
+        return Observer.of(progress, Main.cancellation());
     }
 
     /** Prints {@code value} as JSON to {@code out}. */

@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.RepositorySettings;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.repository.KeyFiles;
 import io.lifeboat.repository.Keys;
@@ -158,6 +159,21 @@ public final class RepositoryOptions {
                     "Set " + PASSPHRASE_ENV + " to the passphrase, or run on a terminal to be asked for it.");
         }
         return p;
+    }
+
+    /**
+     * These options (and the {@code --stanza} repository's settings they leave unsaid) as the facade's
+     * repository settings; the passphrase of a protected key comes from the configuration file, {@code
+     * $LIFEBOAT_KEY_PASSPHRASE} or the terminal, when needed.
+     */
+    public RepositorySettings settings() {
+        String loc = location();
+        if (loc == null) return null;
+        RepositoryConfig s = stanza();
+        Map<String, String> options = new LinkedHashMap<>();
+        if (s != null) options.putAll(s.storageOptions(System.getenv()));
+        options.putAll(storageOptions);
+        return new RepositorySettings(loc, options, keyFile(), writerKeyFile(), this::passphraseFor);
     }
 
     /** The backend, wrapped to retry transient failures. The caller closes it. */

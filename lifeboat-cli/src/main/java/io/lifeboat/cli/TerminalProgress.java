@@ -1,6 +1,8 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.Printable;
+import io.lifeboat.api.ProgressEvent;
+import io.lifeboat.api.ProgressListener;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.runs.RunLedger;
 import java.io.PrintStream;
@@ -18,7 +20,7 @@ import java.util.Locale;
  * starts afterwards, so each bar counts its own units. A thread that began no phase counts for the
  * newest one. A phase ends when its thread begins the next, when its total is reached, or on close.
  */
-public final class TerminalProgress implements Progress, AutoCloseable {
+public final class TerminalProgress implements Progress, ProgressListener, AutoCloseable {
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final boolean draw;
@@ -171,6 +173,16 @@ public final class TerminalProgress implements Progress, AutoCloseable {
             warnings.print("\r\u001b[K");
             warnings.flush();
             lineShown = false;
+        }
+    }
+
+    /** The facade's progress events: the same rendering as the engines' direct calls. */
+    @Override
+    public void onEvent(ProgressEvent event) {
+        switch (event.type()) {
+            case PHASE -> phase(event.phase(), event.total(), event.unit());
+            case ADVANCE -> advance(event.delta());
+            case WARNING -> warn(event.message());
         }
     }
 
