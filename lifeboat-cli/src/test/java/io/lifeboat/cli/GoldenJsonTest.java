@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.lifeboat.testkit.SyntheticInstance;
-import io.lifeboat.testkit.TempCluster;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.postgres.PgCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -128,7 +128,7 @@ class GoldenJsonTest {
     @TempDir
     static Path tmp;
 
-    static TempCluster cluster;
+    static PgCluster cluster;
     static Path dataDir;
     static String hostName;
 
@@ -140,7 +140,7 @@ class GoldenJsonTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = TempCluster.start();
+        cluster = PgCluster.start();
         cluster.createRole(ROLE, "LOGIN", "CREATEDB", "CREATEROLE");
         cluster.createDatabase(DB, ROLE);
         dataDir = tmp.resolve("data");
