@@ -3,6 +3,7 @@ package io.lifeboat.backup;
 import io.lifeboat.Printable;
 import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.ports.CaptureSink;
+import io.lifeboat.ports.SizedInputStream;
 import io.lifeboat.progress.Progress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +137,10 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
             return;
         }
         MessageDigest sha1 = sha1();
-        try (InputStream in = new SizeCheckingInputStream(new DigestInputStream(raw, sha1), size, relative)) {
+        try (InputStream in = new SizedInputStream(
+                new DigestInputStream(raw, sha1),
+                size,
+                seen -> new IOException("file " + relative + " changed size while it was read"))) {
             sink.file(relative, size, in);
         }
         report.files++;
@@ -181,43 +185,6 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Fails if a file yields more or fewer bytes than its size when the capture started. */
-    static final class SizeCheckingInputStream extends java.io.FilterInputStream {
-        private final long expected;
-        private final String name;
-        private long seen;
-
-        SizeCheckingInputStream(InputStream in, long expected, String name) {
-            super(in);
-            this.expected = expected;
-            this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int r = super.read();
-            if (r < 0) checkEnd();
-            else if (++seen > expected) throw changed();
-            return r;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int r = super.read(b, off, len);
-            if (r < 0) checkEnd();
-            else if ((seen += r) > expected) throw changed();
-            return r;
-        }
-
-        private void checkEnd() throws IOException {
-            if (seen != expected) throw changed();
-        }
-
-        private IOException changed() {
-            return new IOException("file " + name + " changed size while it was read");
         }
     }
 }
