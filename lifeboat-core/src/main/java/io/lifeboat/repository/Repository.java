@@ -43,7 +43,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Its parts: {@link RepositoryOpener} creates and checks the config and keys, {@link PackStore}
  * holds the index and reads blobs, {@link SnapshotRecords} lists and writes snapshot records; {@link
  * SnapshotWriter} and {@link SnapshotSource} write and read one snapshot, {@link Forget}, {@link
- * Prune} and {@link Verify} maintain the whole.
+ * Prune} and {@link Verify} maintain the whole. (Somewhat over 400 lines: the public face of the
+ * package, plus one-line package-private delegates that keep the classes using its parts unchanged.)
  */
 public final class Repository implements AutoCloseable {
     public static final int FORMAT_VERSION = 1;
