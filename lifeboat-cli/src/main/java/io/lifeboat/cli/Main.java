@@ -69,6 +69,7 @@ public final class Main {
         // through its own cleanup. What a command blocked elsewhere still holds is undone here after a while.
         int pending = io.lifeboat.runs.RunLedger.pendingCount();
         int failedBefore = io.lifeboat.runs.RunLedger.notRemovedCount();
+        io.lifeboat.runs.RunLedger.cancelAll();
         cancellation.cancel("interrupted");
         try {
             running.await(CANCEL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

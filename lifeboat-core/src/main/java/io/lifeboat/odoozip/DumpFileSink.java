@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -78,8 +77,7 @@ public final class DumpFileSink implements CaptureSink {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        partial.committed();
+        partial.commit(target);
         partial.close();
         ZipCaptureSink.syncDirectory(target.getParent());
         done = true;

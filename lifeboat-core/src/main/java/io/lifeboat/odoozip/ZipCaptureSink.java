@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -109,8 +108,7 @@ public final class ZipCaptureSink implements CaptureSink {
             ch.force(true);
         }
         if (verify) verify(temp);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        partial.committed();
+        partial.commit(target);
         partial.close();
         syncDirectory(target.getParent());
         done = true;

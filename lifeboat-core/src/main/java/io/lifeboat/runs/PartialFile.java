@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,9 +44,17 @@ public final class PartialFile implements AutoCloseable {
         return path;
     }
 
-    /** Before the rename to the final name: nothing to undo any more. */
-    public void committed() {
-        ledger.release(resource);
+    /**
+     * Renames the complete file to {@code target} (atomically) unless the run was interrupted, in which
+     * case it fails and the file is removed as any failure removes it. The rename and the release happen
+     * under the ledger's lock, so an interruption comes either before (nothing is committed) or after.
+     */
+    public void commit(Path target) throws IOException {
+        synchronized (ledger) {
+            ledger.checkCancelled();
+            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+            ledger.release(resource);
+        }
     }
 
     /** Removes partial files of {@code name} in {@code dir} whose process is gone. */

@@ -213,6 +213,20 @@ public final class RunLedger implements AutoCloseable {
         return NOT_REMOVED.get();
     }
 
+    /**
+     * For shutdown hooks, before the command is asked to stop: marks every open ledger of this process
+     * cancelled, so no run commits any more (commits check {@link #checkCancelled()} under the ledger's
+     * lock); what they made stays until their own cleanup or {@link #abortAll()} removes it.
+     */
+    public static void cancelAll() {
+        interrupted = true;
+        for (RunLedger l : List.copyOf(OPEN)) {
+            synchronized (l) {
+                l.cancelled = true;
+            }
+        }
+    }
+
     /** For shutdown hooks: aborts every open ledger of this process; returns how many resources were removed. */
     public static int abortAll() {
         interrupted = true;

@@ -2,13 +2,10 @@ package io.lifeboat.ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.lifeboat.LifeboatException;
 import io.lifeboat.storage.testing.FailingContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +45,7 @@ public abstract class CaptureSinkContractTest {
     /** Fails if a discarded capture left anything behind (temporary files, locks). */
     protected abstract void assertNothingLeftBehind() throws Exception;
 
-    private CaptureContent content;
+    protected CaptureContent content;
 
     @BeforeEach
     void generateContent() {
@@ -116,39 +113,6 @@ public abstract class CaptureSinkContractTest {
     }
 
     @Test
-    void aFileStreamEndingEarlyFails() throws Exception {
-        assumeThat(holdsFiles()).as("the sink holds files").isTrue();
-        CaptureSink sink = newSink();
-        sink.dump(dumpFormat(), new ByteArrayInputStream(content.dump()));
-        var file = fileLargerThan(1000);
-        byte[] half = Arrays.copyOf(file.getValue(), file.getValue().length / 2);
-
-        assertThatThrownBy(() -> sink.file(file.getKey(), file.getValue().length, new ByteArrayInputStream(half)))
-                .isInstanceOfAny(IOException.class, LifeboatException.class);
-
-        sink.abort();
-        assertThat(visible()).isEmpty();
-    }
-
-    @Test
-    void aFileStreamThatFailsFailsTheCall() throws Exception {
-        assumeThat(holdsFiles()).as("the sink holds files").isTrue();
-        CaptureSink sink = newSink();
-        sink.dump(dumpFormat(), new ByteArrayInputStream(content.dump()));
-        var file = fileLargerThan(1_000_000);
-
-        assertThatThrownBy(() -> sink.file(
-                        file.getKey(),
-                        file.getValue().length,
-                        FailingContent.failAfter(new ByteArrayInputStream(file.getValue()), 700_000)))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("injected failure");
-
-        sink.abort();
-        assertThat(visible()).isEmpty();
-    }
-
-    @Test
     void aDumpStreamThatFailsFailsTheCall() throws Exception {
         CaptureSink sink = newSink();
 
@@ -159,27 +123,5 @@ public abstract class CaptureSinkContractTest {
 
         sink.abort();
         assertThat(visible()).isEmpty();
-    }
-
-    @Test
-    void aSinkWithoutFilestoreRefusesFiles() throws Exception {
-        assumeThat(holdsFiles()).as("the sink holds no files").isFalse();
-        CaptureSink sink = newSink();
-        sink.dump(dumpFormat(), new ByteArrayInputStream(content.dump()));
-        var file = content.files().entrySet().iterator().next();
-
-        assertThatThrownBy(() ->
-                        sink.file(file.getKey(), file.getValue().length, new ByteArrayInputStream(file.getValue())))
-                .isInstanceOf(IllegalStateException.class);
-
-        sink.abort();
-        assertThat(visible()).isEmpty();
-    }
-
-    private Map.Entry<String, byte[]> fileLargerThan(int size) {
-        return content.files().entrySet().stream()
-                .filter(e -> e.getValue().length > size)
-                .findFirst()
-                .orElseThrow();
     }
 }

@@ -1,6 +1,11 @@
 package io.lifeboat.ports;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.lifeboat.odoozip.DumpFileSink;
+import java.io.ByteArrayInputStream;
+import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,5 +46,19 @@ class DumpFileSinkContractTest extends CaptureSinkContractTest {
     @Override
     protected void assertNothingLeftBehind() throws IOException {
         FileSinks.assertOnlyBackups(dir);
+    }
+
+    @Test
+    void aSinkWithoutFilestoreRefusesFiles() throws Exception {
+        CaptureSink sink = newSink();
+        sink.dump(dumpFormat(), new ByteArrayInputStream(content.dump()));
+        var file = content.files().entrySet().iterator().next();
+
+        assertThatThrownBy(() ->
+                        sink.file(file.getKey(), file.getValue().length, new ByteArrayInputStream(file.getValue())))
+                .isInstanceOf(IllegalStateException.class);
+
+        sink.abort();
+        assertThat(visible()).isEmpty();
     }
 }

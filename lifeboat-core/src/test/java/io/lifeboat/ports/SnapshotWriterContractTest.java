@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract for repository snapshots, read back through the repository. */
-class SnapshotWriterContractTest extends CaptureSinkContractTest {
+class SnapshotWriterContractTest extends FileCaptureSinkContractTest {
     @RegisterExtension
     final TempRepository repository = new TempRepository();
 

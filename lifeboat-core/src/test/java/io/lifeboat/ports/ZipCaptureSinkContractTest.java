@@ -15,7 +15,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract for Odoo zips written to a file, read back with the JDK's own zip reader. */
-class ZipCaptureSinkContractTest extends CaptureSinkContractTest {
+class ZipCaptureSinkContractTest extends FileCaptureSinkContractTest {
     @TempDir
     Path dir;
 
