@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What a restore did ({@link #restored()}) or, for a dry run, what it would do ({@link #plan()}): exactly
  * one of the two is set, and the result serializes as that one, as {@code lifeboat restore --json}
- * prints it.
+ * prints it (docs/json.md).
  */
 public record RestoreResult(Restored restored, Plan plan) {
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * What a rollback request did or, for a dry run, would do. Serializes as {@code lifeboat rollback
  * --json} prints it: the list of points for {@link RollbackRequest.Action#LIST}; {@code {"dryRun": true,
  * "wouldRestore"|"wouldDiscard": [points]}} for a dry run; {@code {"discarded": [points]}}; {@code
- * {"restored": point}}.
+ * {"restored": point}} (docs/json.md).
  *
  * @param database the database whose rollback points these are
  * @param points the points listed, discarded (or that would be), or the point swapped in (or that would
