@@ -9,6 +9,10 @@ import io.lifeboat.api.RepairRequest;
 import io.lifeboat.api.RepairResult;
 import io.lifeboat.api.RepairUnquarantineRequest;
 import io.lifeboat.api.RepairUnquarantineResult;
+import io.lifeboat.api.RestoreRequest;
+import io.lifeboat.api.RestoreResult;
+import io.lifeboat.api.RollbackRequest;
+import io.lifeboat.api.RollbackResult;
 import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
@@ -82,6 +86,22 @@ public final class Lifeboat implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Restores: restore from a zip, a dump, a directory dump or a snapshot; rollback.
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Restores a backup (a zip, a dump file or directory, a repository snapshot, or a stream) into a new
+     * database, or over an existing one keeping it as a rollback point; with {@link
+     * RestoreRequest#dryRun()}, only says what it would do. Everything is restored aside and verified before
+     * it takes the target's name: a failure or a cancellation leaves no temporary database, role, filestore
+     * directory or spooled file behind.
+     */
+    public RestoreResult restore(RestoreRequest request, Observer observer) {
+        return restores.restore(request, observer);
+    }
+
+    /** Swaps the newest rollback point of a database back in, lists its rollback points, or discards them. */
+    public RollbackResult rollback(RollbackRequest request, Observer observer) {
+        return restores.rollback(request, observer);
+    }
 
     // (end of restores)
 

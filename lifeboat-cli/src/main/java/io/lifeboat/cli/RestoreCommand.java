@@ -1,13 +1,12 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.odoo.DatabaseNames;
-import io.lifeboat.odoozip.DumpRestoreSource;
-import io.lifeboat.ports.RestoreSource;
-import io.lifeboat.postgres.PgTools;
-import io.lifeboat.restore.RestoreEngine;
-import io.lifeboat.restore.RestoreReport;
+import io.lifeboat.api.RestoreRequest;
+import io.lifeboat.api.RestoreResult;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,8 @@ import picocli.CommandLine.Parameters;
                     + "its secret key."
         })
 final class RestoreCommand implements Callable<Integer> {
+    /** What messages call a backup read from standard input. */
+    static final String STDIN = "standard input";
 
     @Mixin
     StanzaOptions stanza;
@@ -121,20 +122,6 @@ final class RestoreCommand implements Callable<Integer> {
                     + " change nothing.")
     boolean dryRun;
 
-    /** What a restore would do, for --dry-run. */
-    record Plan(
-            boolean dryRun,
-            String source,
-            String dumpFormat,
-            String target,
-            String mode,
-            boolean copy,
-            boolean neutralize,
-            boolean replace,
-            String replacesDatabase,
-            String replacesFilestore,
-            String refused) {}
-
     @Override
     public Integer call() throws Exception {
         if (database != null) InstanceOptions.checkDatabaseName(database);
@@ -146,99 +133,43 @@ final class RestoreCommand implements Callable<Integer> {
                     "Restore either a backup from standard input or a snapshot of the repository.");
         }
         boolean fromRepo = !fromStdin
-                && (repository.givenOnCommandLine()
-                        || (repository.given() && !java.nio.file.Files.exists(Path.of(backup))));
-        RestoreReport report;
-        // The progress line starts before the repository is opened: reading a snapshot takes a while.
-        try (TerminalProgress progress = out.progress();
-                StdinSpool stdin = fromStdin
-                        ? StdinSpool.copy(System.in, instance.instance().dataDir(), progress)
-                        : null) {
-            if (fromRepo) progress.phase("reading snapshot", -1, "");
-            try (RepositoryOptions.Opened repo = fromRepo ? repository.open(true) : null;
-                    RestoreSource source = fromRepo
-                            ? repo.repo().openSnapshot(backup)
-                            : fromStdin ? stdin.open() : DumpRestoreSource.open(Path.of(backup))) {
-                String target = database != null
-                        ? database
-                        : source.manifest()
-                                .map(m -> m.path("db_name").asText(null))
-                                .orElseThrow(() -> new LifeboatException(
-                                        Kind.USAGE,
-                                        "the backup does not name its database",
-                                        "Name the target database with -d."));
-                DatabaseNames.check(target, Kind.USAGE, " in the backup's manifest", null);
-                var inst = instance.instance();
-                PgTools tools = instance.tools();
-                var mode = part.dbOnly
-                        ? RestoreEngine.Mode.DB_ONLY
-                        : part.filestoreOnly ? RestoreEngine.Mode.FILESTORE_ONLY : RestoreEngine.Mode.FULL;
-                if (dryRun) return printPlan(plan(source, target, mode, inst));
-                report = new RestoreEngine(
-                                RestoreEngine.Target.of(inst.connection(), inst.dataDir(), tools),
-                                new RestoreEngine.Options(
-                                        target,
-                                        mode,
-                                        copy,
-                                        neutralize,
-                                        instance.stanzaJobs("--jobs") != null ? instance.stanzaJobs("--jobs") : jobs,
-                                        replace,
-                                        strict,
-                                        allowSuperuser,
-                                        trustedDump,
-                                        owner),
-                                progress)
-                        .neutralizeWith(inst.odooBin(), inst.odooBin() == null ? null : inst.configFile())
-                        .run(source);
-            }
-        }
-        if (out.json()) OutputOptions.printJson(System.out, report);
-        else if (out.human()) printSummary(report);
-        return report.warnings.isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
-    }
-
-    /** The plan, from the source and the server's and data_dir's current state; changes nothing. */
-    private Plan plan(RestoreSource source, String target, RestoreEngine.Mode mode, io.lifeboat.odoo.OdooInstance inst)
-            throws java.sql.SQLException {
-        InstanceOptions.checkDatabaseName(target);
-        boolean wantDb = mode != RestoreEngine.Mode.FILESTORE_ONLY;
-        boolean wantFiles = mode != RestoreEngine.Mode.DB_ONLY;
-        String sourceDb =
-                source.manifest().map(m -> m.path("db_name").asText(null)).orElse(null);
-        boolean asCopy = copy != null ? copy : sourceDb == null || !sourceDb.equals(target);
-        boolean dbExists;
-        try (java.sql.Connection c = inst.connection().open("postgres");
-                var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, target);
-            try (var rs = ps.executeQuery()) {
-                dbExists = rs.next();
-            }
-        }
-        Path dir = inst.filestore(target);
-        boolean dirExists = java.nio.file.Files.exists(dir);
-        String refused = null;
-        if (wantDb && source.dumpFormat().isEmpty()) {
-            refused = source.describe() + " holds no database dump";
-        } else if (!replace && ((wantDb && dbExists) || (wantFiles && dirExists))) {
-            refused = (wantDb && dbExists ? "database " + target : "filestore " + dir) + " already exists";
-        }
-        return new Plan(
-                true,
-                source.describe(),
-                source.dumpFormat()
-                        .map(f -> f.name().toLowerCase(java.util.Locale.ROOT))
-                        .orElse(null),
-                target,
-                mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                asCopy,
+                && (repository.givenOnCommandLine() || (repository.given() && !Files.exists(Path.of(backup))));
+        RestoreRequest.Source source = fromRepo
+                ? RestoreRequest.Source.snapshot(backup)
+                : fromStdin
+                        ? RestoreRequest.Source.stream(System.in, STDIN)
+                        : RestoreRequest.Source.file(Path.of(backup));
+        RestoreRequest.Mode mode = part.dbOnly
+                ? RestoreRequest.Mode.DB_ONLY
+                : part.filestoreOnly ? RestoreRequest.Mode.FILESTORE_ONLY : RestoreRequest.Mode.FULL;
+        Integer stanzaJobs = instance.stanzaJobs("--jobs");
+        RestoreRequest request = new RestoreRequest(
+                source,
+                database,
+                mode,
+                copy,
                 neutralize,
+                stanzaJobs != null ? stanzaJobs : jobs,
                 replace,
-                replace && wantDb && dbExists ? target : null,
-                replace && wantFiles && dirExists ? dir.toString() : null,
-                refused);
+                strict,
+                allowSuperuser,
+                trustedDump,
+                owner,
+                dryRun);
+        RestoreResult result;
+        try (Lifeboat lifeboat = Facades.open(instance, fromRepo ? repository : null);
+                TerminalProgress progress = out.progress()) {
+            result = lifeboat.restore(request, OutputOptions.observer(progress));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (result.dryRun()) return printPlan(result.plan());
+        if (out.json()) OutputOptions.printJson(System.out, result);
+        else if (out.human()) printSummary(result.restored());
+        return result.warnings().isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
     }
 
-    private int printPlan(Plan p) {
+    private int printPlan(RestoreResult.Plan p) {
         if (out.json()) {
             OutputOptions.printJson(System.out, p);
         } else if (out.human()) {
@@ -264,31 +195,35 @@ final class RestoreCommand implements Callable<Integer> {
             if (p.refused() != null) err.printf("  would refuse   %s%n", p.refused());
         }
         if (p.refused() == null) return ExitCode.OK;
-        return p.refused().endsWith("already exists") ? ExitCode.CONFLICT : ExitCode.FAILED;
+        return p.refusal() == Kind.CONFLICT ? ExitCode.CONFLICT : ExitCode.FAILED;
     }
 
-    private static void printSummary(RestoreReport r) {
+    private static void printSummary(RestoreResult.Restored r) {
         var err = System.err;
         err.printf(
                 "restored %s into %s (%s%s%s)%n",
-                r.source, r.target, r.mode, r.copy ? ", as a copy" : "", r.neutralized ? ", neutralized" : "");
-        err.printf("  database       loaded in %.1f s%n", r.loadMillis / 1000.0);
+                r.source(),
+                r.target(),
+                r.mode(),
+                r.copy() ? ", as a copy" : "",
+                r.neutralized() ? ", neutralized" : "");
+        err.printf("  database       loaded in %.1f s%n", r.loadMillis() / 1000.0);
         err.printf(
                 "  filestore      %d files, %s in %.1f s%n",
-                r.files, Units.bytes(r.fileBytes), r.filestoreMillis / 1000.0);
-        var v = r.verification;
+                r.files(), Units.bytes(r.fileBytes()), r.filestoreMillis() / 1000.0);
+        var v = r.verification();
         err.printf(
                 "  verification   base installed: %s, users: %d, referenced files present: %s%n",
-                v.baseInstalled ? "yes" : "no",
-                v.users,
-                v.filesChecked ? v.presentFiles + "/" + v.referencedFiles : "not checked");
-        for (String note : r.notes) err.printf("  note           %s%n", note);
-        if (r.rollbackDatabase != null || r.rollbackFilestore != null) {
+                v.baseInstalled() ? "yes" : "no",
+                v.users(),
+                v.filesChecked() ? v.presentFiles() + "/" + v.referencedFiles() : "not checked");
+        for (String note : r.notes()) err.printf("  note           %s%n", note);
+        if (r.rollbackDatabase() != null || r.rollbackFilestore() != null) {
             List<String> parts = new ArrayList<>();
-            if (r.rollbackDatabase != null) parts.add("database " + r.rollbackDatabase);
-            if (r.rollbackFilestore != null) parts.add("filestore " + r.rollbackFilestore);
-            err.printf("  rollback point %s (lifeboat rollback %s)%n", String.join(", ", parts), r.target);
+            if (r.rollbackDatabase() != null) parts.add("database " + r.rollbackDatabase());
+            if (r.rollbackFilestore() != null) parts.add("filestore " + r.rollbackFilestore());
+            err.printf("  rollback point %s (lifeboat rollback %s)%n", String.join(", ", parts), r.target());
         }
-        err.printf("  total          %.1f s%n", r.totalMillis / 1000.0);
+        err.printf("  total          %.1f s%n", r.totalMillis() / 1000.0);
     }
 }

@@ -1,10 +1,15 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.restore.Rollbacks;
+import io.lifeboat.api.Observer;
+import io.lifeboat.api.ProgressListener;
+import io.lifeboat.api.RollbackPoint;
+import io.lifeboat.api.RollbackRequest;
+import io.lifeboat.api.RollbackResult;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,55 +65,47 @@ final class RollbackCommand implements Callable<Integer> {
                     "Name the database once, as DATABASE or with -d.");
         }
         String database = positional != null ? positional : option;
-        if (database == null) {
-            throw new LifeboatException(
-                    Kind.USAGE, "no database given", "Name the database: lifeboat rollback -d DATABASE.");
+        RollbackRequest.Action action = list
+                ? RollbackRequest.Action.LIST
+                : discard ? RollbackRequest.Action.DISCARD : RollbackRequest.Action.ROLLBACK;
+        RollbackResult result;
+        try (Lifeboat lifeboat = Facades.open(instance, null)) {
+            result = lifeboat.rollback(
+                    new RollbackRequest(database, action, dryRun),
+                    Observer.of(ProgressListener.NONE, Main.cancellation()));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        InstanceOptions.checkDatabaseName(database);
-        var inst = instance.instance();
-        Rollbacks rollbacks = Rollbacks.of(inst.dataDir());
-        if (list) {
-            var points = rollbacks.list(database);
-            if (out.json()) OutputOptions.printJson(System.out, points);
-            else
-                points.forEach(p -> System.out.printf(
-                        "%s  database %s  filestore %s  (from %s)%n",
-                        p.createdAt(), p.database(), p.filestore(), p.source()));
-            return ExitCode.OK;
+        if (out.json()) {
+            OutputOptions.printJson(System.out, result);
+        } else if (action == RollbackRequest.Action.LIST) {
+            result.points()
+                    .forEach(p -> System.out.printf(
+                            "%s  database %s  filestore %s  (from %s)%n",
+                            p.createdAt(), p.database(), p.filestore(), p.source()));
+        } else if (out.human()) {
+            printSummary(result);
         }
-        if (dryRun) {
-            var points = rollbacks.list(database);
-            if (points.isEmpty()) {
-                throw new LifeboatException(
-                        Kind.USAGE,
-                        "no rollback point for " + database,
-                        "Rollback points are created by 'lifeboat restore --replace'.");
-            }
-            var chosen = discard ? points : List.of(points.get(points.size() - 1));
-            if (out.json()) {
-                OutputOptions.printJson(
-                        System.out, Map.of("dryRun", true, discard ? "wouldDiscard" : "wouldRestore", chosen));
-            } else if (out.human()) {
-                System.err.printf(
-                        "dry run: would %s %d rollback point%s of %s; nothing was changed%n",
-                        discard ? "discard" : "swap in", chosen.size(), chosen.size() == 1 ? "" : "s", database);
-                chosen.forEach(p -> System.err.printf(
-                        "  %s  database %s  filestore %s  (from %s)%n",
-                        p.createdAt(), p.database(), p.filestore(), p.source()));
-            }
-            return ExitCode.OK;
-        }
-        if (discard) {
-            var gone = rollbacks.discard(inst.connection(), database);
-            if (out.json()) OutputOptions.printJson(System.out, Map.of("discarded", gone));
-            else if (out.human()) System.err.printf("discarded %d rollback points of %s%n", gone.size(), database);
-            return ExitCode.OK;
-        }
-        var point = rollbacks.rollback(inst.connection(), database);
-        if (out.json()) OutputOptions.printJson(System.out, Map.of("restored", point));
-        else if (out.human())
+        return ExitCode.OK;
+    }
+
+    private static void printSummary(RollbackResult result) {
+        List<RollbackPoint> points = result.points();
+        String database = result.database();
+        boolean discard = result.action() == RollbackRequest.Action.DISCARD;
+        if (result.dryRun()) {
+            System.err.printf(
+                    "dry run: would %s %d rollback point%s of %s; nothing was changed%n",
+                    discard ? "discard" : "swap in", points.size(), points.size() == 1 ? "" : "s", database);
+            points.forEach(p -> System.err.printf(
+                    "  %s  database %s  filestore %s  (from %s)%n",
+                    p.createdAt(), p.database(), p.filestore(), p.source()));
+        } else if (discard) {
+            System.err.printf("discarded %d rollback points of %s%n", points.size(), database);
+        } else {
+            RollbackPoint point = result.restored();
             System.err.printf(
                     "%s is back to the state of %s (database %s)%n", database, point.createdAt(), point.database());
-        return ExitCode.OK;
+        }
     }
 }
