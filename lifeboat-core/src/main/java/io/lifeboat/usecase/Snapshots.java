@@ -104,7 +104,7 @@ public final class Snapshots {
     }
 
     /** A snapshot record as the facade shows it (the tree's blob ids and the modules left out). */
-    public static SnapshotRecord toRecord(SnapshotInfo s) {
+    static SnapshotRecord toRecord(SnapshotInfo s) {
         SnapshotInfo.Summary m = s.summary();
         return new SnapshotRecord(
                 s.id(),
