@@ -3,16 +3,38 @@ package io.lifeboat;
 import io.lifeboat.api.CheckFinding;
 import io.lifeboat.api.CheckRequest;
 import io.lifeboat.api.CheckResult;
+import io.lifeboat.api.ExportRequest;
+import io.lifeboat.api.ExportResult;
+import io.lifeboat.api.ForgetPolicy;
+import io.lifeboat.api.ForgetRequest;
+import io.lifeboat.api.ForgetResult;
+import io.lifeboat.api.ImportRequest;
+import io.lifeboat.api.ImportResult;
 import io.lifeboat.api.LifeboatSettings;
 import io.lifeboat.api.Observer;
+import io.lifeboat.api.PruneRequest;
+import io.lifeboat.api.PruneResult;
 import io.lifeboat.api.RepairRequest;
 import io.lifeboat.api.RepairResult;
 import io.lifeboat.api.RepairUnquarantineRequest;
 import io.lifeboat.api.RepairUnquarantineResult;
+import io.lifeboat.api.RepoInitRequest;
+import io.lifeboat.api.RepoInitResult;
+import io.lifeboat.api.RepoUnlockRequest;
+import io.lifeboat.api.RepoUnlockResult;
+import io.lifeboat.api.RepoWriterKeyRequest;
+import io.lifeboat.api.RepoWriterKeyResult;
 import io.lifeboat.api.RestoreRequest;
 import io.lifeboat.api.RestoreResult;
 import io.lifeboat.api.RollbackRequest;
 import io.lifeboat.api.RollbackResult;
+import io.lifeboat.api.SnapshotsRequest;
+import io.lifeboat.api.SnapshotsResult;
+import io.lifeboat.api.StatsRequest;
+import io.lifeboat.api.StatsResult;
+import io.lifeboat.api.VerifyRequest;
+import io.lifeboat.api.VerifyResult;
+import io.lifeboat.config.InstanceConfig;
 import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
@@ -147,6 +169,64 @@ public final class Lifeboat implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Repository: snapshots, forget, prune, verify, export, import, stats, init, keys, unlock.
     // ---------------------------------------------------------------------------------------------
+
+    /** Lists snapshots, oldest first, filtered as the request says. Works with a writer key. */
+    public SnapshotsResult snapshots(SnapshotsRequest request, Observer observer) throws IOException {
+        return snapshots.snapshots(request, observer);
+    }
+
+    /**
+     * Applies a retention policy per instance and database (the newest of each always kept), then prunes
+     * when asked. Needs the secret key, except for a dry run.
+     */
+    public ForgetResult forget(ForgetRequest request, Observer observer) throws IOException {
+        return snapshots.forget(request, observer);
+    }
+
+    /** The retention policy a configured instance asks for, as a {@link ForgetRequest} takes it. */
+    public static ForgetPolicy retentionOf(InstanceConfig instance) {
+        return Snapshots.policy(instance);
+    }
+
+    /** Deletes data no snapshot uses. Needs the secret key. */
+    public PruneResult prune(PruneRequest request, Observer observer) throws IOException {
+        return snapshots.prune(request, observer);
+    }
+
+    /** Checks a repository's structure and, when asked, its data. Needs the secret key. */
+    public VerifyResult verify(VerifyRequest request, Observer observer) throws IOException {
+        return snapshots.verify(request, observer);
+    }
+
+    /** Writes a snapshot as an Odoo-standard backup zip. Needs the secret key. */
+    public ExportResult export(ExportRequest request, Observer observer) throws IOException {
+        return snapshots.export(request, observer);
+    }
+
+    /** Stores Odoo zips and dumps in the repository as snapshots. Works with a writer key. */
+    public ImportResult importArchives(ImportRequest request, Observer observer) throws IOException {
+        return snapshots.importArchives(request, observer);
+    }
+
+    /** A repository's sizes, deduplication and compression. Works with a writer key. */
+    public StatsResult stats(StatsRequest request, Observer observer) throws IOException {
+        return snapshots.stats(request, observer);
+    }
+
+    /** Creates a repository at the settings' location and writes its key files. */
+    public RepoInitResult repoInit(RepoInitRequest request, Observer observer) throws IOException {
+        return snapshots.repoInit(request, observer);
+    }
+
+    /** Removes a repository's stale locks and lists the live ones. Works with a writer key. */
+    public RepoUnlockResult repoUnlock(RepoUnlockRequest request, Observer observer) throws IOException {
+        return snapshots.repoUnlock(request, observer);
+    }
+
+    /** Writes a new writer key file for backup machines. Needs the secret key. */
+    public RepoWriterKeyResult repoWriterKey(RepoWriterKeyRequest request, Observer observer) throws IOException {
+        return snapshots.repoWriterKey(request, observer);
+    }
 
     // (end of repository)
 

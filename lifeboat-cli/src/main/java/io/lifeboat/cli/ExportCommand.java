@@ -1,16 +1,13 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.odoozip.ZipCaptureSink;
-import io.lifeboat.odoozip.ZipOptions;
-import io.lifeboat.ports.CaptureSink;
-import io.lifeboat.postgres.PgTools;
-import io.lifeboat.repository.Export;
-import io.lifeboat.repository.SnapshotSource;
+import io.lifeboat.api.ExportRequest;
+import io.lifeboat.api.ExportResult;
+import io.lifeboat.api.SnapshotRecord;
 import java.nio.file.Path;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,43 +65,39 @@ final class ExportCommand implements Callable<Integer> {
             throw new LifeboatException(
                     Kind.USAGE, "--json and -o - both want standard output", "Write the export to a file.");
         }
-        Export.Result result;
-        try (RepositoryOptions.Opened repo = repository.open(true);
-                SnapshotSource source = repo.repo().openSnapshot(snapshot);
+        boolean toStdout = "-".equals(output);
+        ExportRequest request = new ExportRequest(
+                snapshot,
+                output == null || toStdout ? null : Path.of(output),
+                toStdout ? Terminal.rawOut() : null,
+                level,
+                !noVerify,
+                jobs,
+                pgBin);
+        ExportResult result;
+        try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
-            var info = source.info();
-            String file = output != null
-                    ? output
-                    : info.database() + "_"
-                            + DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss")
-                                    .format(info.time().atZone(ZoneId.systemDefault()))
-                            + ".zip";
-            ZipOptions zip = ZipOptions.defaults().withLevel(level);
-            CaptureSink sink = "-".equals(file)
-                    ? ZipCaptureSink.toStream(Terminal.rawOut(), zip)
-                    : ZipCaptureSink.toFile(Path.of(file), zip, !noVerify);
-            Path pgRestore = source.dumpFormat()
-                            .filter(f -> f != io.lifeboat.ports.DumpFormat.PLAIN)
-                            .isPresent()
-                    ? PgTools.find(0, pgBin).pgRestore().path()
-                    : null;
-            result = Export.toOdooZip(source, sink, pgRestore, jobs, progress);
-            if (out.json()) {
-                RepoJson.print(System.out, result);
-            } else if (out.human()) {
-                System.err.printf(
-                        "exported snapshot %s (%s/%s, %s) to %s%n",
-                        info.shortId(), info.instance(), info.database(), SnapshotsCommand.time(info), result.target());
-                System.err.printf(
-                        "  dump.sql       %s%s%n",
-                        Units.bytes(result.dumpBytes()),
-                        result.sourceFormat() == io.lifeboat.ports.DumpFormat.PLAIN
-                                ? ""
-                                : " (converted from "
-                                        + result.sourceFormat().name().toLowerCase(java.util.Locale.ROOT) + " format)");
-                System.err.printf("  filestore      %d files, %s%n", result.files(), Units.bytes(result.fileBytes()));
-                System.err.printf("  total          %.1f s%n", result.millis() / 1000.0);
-            }
+            result = lifeboat.export(request, OutputOptions.observer(progress));
+        }
+        if (out.json()) {
+            OutputOptions.printJson(System.out, result);
+        } else if (out.human()) {
+            SnapshotRecord info = result.snapshot();
+            System.err.printf(
+                    "exported snapshot %s (%s/%s, %s) to %s%n",
+                    info.shortId(),
+                    info.instance(),
+                    info.database(),
+                    SnapshotsCommand.time(info.time()),
+                    result.target());
+            System.err.printf(
+                    "  dump.sql       %s%s%n",
+                    Units.bytes(result.dumpBytes()),
+                    "PLAIN".equals(result.sourceFormat())
+                            ? ""
+                            : " (converted from " + result.sourceFormat().toLowerCase(Locale.ROOT) + " format)");
+            System.err.printf("  filestore      %d files, %s%n", result.files(), Units.bytes(result.fileBytes()));
+            System.err.printf("  total          %.1f s%n", result.millis() / 1000.0);
         }
         return ExitCode.OK;
     }

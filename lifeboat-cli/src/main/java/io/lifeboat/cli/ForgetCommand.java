@@ -1,20 +1,18 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.repository.ForgetResult;
-import io.lifeboat.repository.PruneOptions;
-import io.lifeboat.repository.PruneResult;
-import io.lifeboat.repository.RetentionPolicy;
-import io.lifeboat.repository.SnapshotInfo;
+import io.lifeboat.api.ForgetDecision;
+import io.lifeboat.api.ForgetPolicy;
+import io.lifeboat.api.ForgetRequest;
+import io.lifeboat.api.ForgetResult;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -106,7 +104,7 @@ final class ForgetCommand implements Callable<Integer> {
         for (int n : new int[] {keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly}) {
             if (n < 0) throw new LifeboatException(Kind.USAGE, "keep counts must not be negative", "Give 0 or more.");
         }
-        RetentionPolicy policy = new RetentionPolicy(
+        ForgetPolicy policy = new ForgetPolicy(
                 keepLast,
                 keepHourly,
                 keepDaily,
@@ -115,49 +113,28 @@ final class ForgetCommand implements Callable<Integer> {
                 keepYearly,
                 keepWithin == null ? null : parseDuration(keepWithin),
                 Set.copyOf(keepTags));
-        if (policy.isEmpty() && stanza.name() != null)
-            policy = stanza.instance().retention();
-        try (RepositoryOptions.Opened repo = repository.open(!dryRun);
+        if (policy.isEmpty() && stanza.name() != null) policy = Lifeboat.retentionOf(stanza.instance());
+        ForgetResult result;
+        try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
-            ForgetResult result = repo.repo().forget(policy, stanza.name(), dryRun);
-            PruneResult pruned = prune && !dryRun ? repo.repo().prune(PruneOptions.DEFAULT, progress) : null;
-            if (out.json()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("applied", result.applied());
-                m.put("policy", policy.isEmpty() ? RetentionPolicy.DEFAULT : policy);
-                m.put("newestAlwaysKept", true);
-                m.put("kept", decisions(result, true));
-                m.put("removed", decisions(result, false));
-                m.put("warnings", result.warnings());
-                m.put("prune", pruned);
-                RepoJson.print(System.out, m);
-            } else if (out.human()) {
-                print(System.out, result, policy);
-                if (pruned != null) PruneCommand.print(System.out, pruned);
-                else if (prune) System.out.println("prune skipped in a dry run");
-            }
+            result = lifeboat.forget(
+                    new ForgetRequest(policy, stanza.name(), dryRun, prune), OutputOptions.observer(progress));
+        }
+        if (out.json()) {
+            OutputOptions.printJson(System.out, result);
+        } else if (out.human()) {
+            print(System.out, result, policy);
+            if (result.prune() != null) PruneCommand.print(System.out, result.prune());
+            else if (prune) System.out.println("prune skipped in a dry run");
         }
         return ExitCode.OK;
     }
 
-    private static List<Map<String, Object>> decisions(ForgetResult r, boolean keep) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ForgetResult.Decision d : r.decisions()) {
-            if (d.keep() != keep) continue;
-            Map<String, Object> m = SnapshotsCommand.json(d.snapshot());
-            m.remove("summary");
-            m.put("reasons", d.reasons());
-            out.add(m);
-        }
-        return out;
-    }
-
-    private static void print(PrintStream o, ForgetResult r, RetentionPolicy policy) {
+    private static void print(PrintStream o, ForgetResult r, ForgetPolicy policy) {
         o.println("policy: " + describe(policy) + ", and the newest of each database");
         String group = null;
-        for (ForgetResult.Decision d : r.decisions()) {
-            SnapshotInfo s = d.snapshot();
-            String g = s.instance() + "/" + s.database();
+        for (ForgetDecision d : r.decisions()) {
+            String g = d.instance() + "/" + d.database();
             if (!g.equals(group)) {
                 group = g;
                 o.printf("%s:%n", g);
@@ -165,9 +142,9 @@ final class ForgetCommand implements Callable<Integer> {
             o.printf(
                     "  %-6s  %s  %s  %-11s  %s%n",
                     d.keep() ? "keep" : r.applied() ? "forgot" : "forget",
-                    s.shortId(),
-                    SnapshotsCommand.time(s),
-                    s.kind().label(),
+                    d.shortId(),
+                    SnapshotsCommand.time(d.time()),
+                    d.kind(),
                     String.join(", ", d.reasons()).replaceAll("\\blast [0-9a-f]{64}\\b", "last"));
         }
         int removed = r.removed().size();
@@ -178,7 +155,7 @@ final class ForgetCommand implements Callable<Integer> {
     }
 
     /** The rules as given on the command line, or the default spelled out. */
-    static String describe(RetentionPolicy policy) {
+    static String describe(ForgetPolicy policy) {
         if (policy.isEmpty()) return "default (keep-daily 14, keep-weekly 8, keep-monthly 12)";
         List<String> rules = new ArrayList<>();
         int[] counts = {

@@ -1,10 +1,12 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.Import;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.ImportRequest;
+import io.lifeboat.api.ImportResult;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,42 +53,38 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Import.Result> results = new ArrayList<>();
-        boolean warnings = false;
-        try (RepositoryOptions.Opened repo = repository.open(false);
+        ImportRequest request = new ImportRequest(
+                archives,
+                snapshotMeta.instance(),
+                database,
+                snapshotMeta.tags(),
+                time,
+                out.human() ? ImportCommand::print : null);
+        ImportResult result;
+        try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
-            for (Path archive : archives) {
-                Import.Result r = Import.run(
-                        repo.repo(),
-                        archive,
-                        new Import.Options(snapshotMeta.instance(), database, snapshotMeta.tags(), time),
-                        progress);
-                results.add(r);
-                warnings |= !r.warnings().isEmpty();
-                if (out.human()) {
-                    var s = r.stats();
-                    System.err.printf(
-                            "imported %s as snapshot %s (%s, %s)%n",
-                            archive, r.snapshotId().substring(0, 8), r.database(), r.time());
-                    System.err.printf(
-                            "  dump           %s (%s)%n",
-                            Units.bytes(r.dumpBytes()), r.dumpFormat().name().toLowerCase(java.util.Locale.ROOT));
-                    System.err.printf(
-                            "  filestore      %d files, %s%s%n",
-                            r.files(),
-                            Units.bytes(r.fileBytes()),
-                            r.skippedFiles() > 0
-                                    ? ", " + r.skippedFiles() + " left out (content does not match name)"
-                                    : "");
-                    System.err.printf(
-                            "  new data       %s of %s, %s written%n",
-                            Units.bytes(s.bytesNew()),
-                            Units.bytes(r.dumpBytes() + r.fileBytes()),
-                            Units.bytes(s.storedBytes()));
-                }
-            }
+            result = lifeboat.importArchives(request, OutputOptions.observer(progress));
         }
-        if (out.json()) RepoJson.print(System.out, results);
-        return warnings ? ExitCode.WARNINGS : ExitCode.OK;
+        if (out.json()) OutputOptions.printJson(System.out, result);
+        return result.hasWarnings() ? ExitCode.WARNINGS : ExitCode.OK;
+    }
+
+    /** The summary of one archive, as soon as it is imported. */
+    private static void print(ImportResult.Imported r) {
+        var s = r.stats();
+        System.err.printf(
+                "imported %s as snapshot %s (%s, %s)%n",
+                r.archive(), r.snapshotId().substring(0, 8), r.database(), r.time());
+        System.err.printf(
+                "  dump           %s (%s)%n",
+                Units.bytes(r.dumpBytes()), r.dumpFormat().toLowerCase(Locale.ROOT));
+        System.err.printf(
+                "  filestore      %d files, %s%s%n",
+                r.files(),
+                Units.bytes(r.fileBytes()),
+                r.skippedFiles() > 0 ? ", " + r.skippedFiles() + " left out (content does not match name)" : "");
+        System.err.printf(
+                "  new data       %s of %s, %s written%n",
+                Units.bytes(s.bytesNew()), Units.bytes(r.dumpBytes() + r.fileBytes()), Units.bytes(s.storedBytes()));
     }
 }

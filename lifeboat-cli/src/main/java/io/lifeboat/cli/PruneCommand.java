@@ -1,9 +1,10 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.repository.PruneOptions;
-import io.lifeboat.repository.PruneResult;
+import io.lifeboat.api.PruneRequest;
+import io.lifeboat.api.PruneResult;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,12 +51,13 @@ final class PruneCommand implements Callable<Integer> {
         if (repackThreshold < 0 || repackThreshold > 100) {
             throw new LifeboatException(Kind.USAGE, "--repack-threshold must be within 0..100", "Give a percentage.");
         }
-        try (RepositoryOptions.Opened repo = repository.open(true);
+        PruneResult r;
+        try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
-            PruneResult r = repo.repo().prune(new PruneOptions(repackThreshold / 100, dryRun), progress);
-            if (out.json()) RepoJson.print(System.out, r);
-            else if (out.human()) print(System.out, r);
+            r = lifeboat.prune(new PruneRequest(repackThreshold, dryRun), OutputOptions.observer(progress));
         }
+        if (out.json()) OutputOptions.printJson(System.out, r);
+        else if (out.human()) print(System.out, r);
         return ExitCode.OK;
     }
 

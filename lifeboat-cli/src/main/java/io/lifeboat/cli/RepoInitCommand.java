@@ -1,22 +1,11 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.LifeboatException;
-import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.repository.KeyFiles;
-import io.lifeboat.repository.Recipient;
-import io.lifeboat.repository.Repository;
-import io.lifeboat.repository.SecretKey;
-import io.lifeboat.repository.WriterKey;
-import io.lifeboat.storage.Backend;
-import io.lifeboat.storage.ObjectInfo;
-import java.io.IOException;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.RepoInitRequest;
+import io.lifeboat.api.RepoInitResult;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,78 +43,27 @@ final class RepoInitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Recipient> to = new ArrayList<>();
-        for (String r : recipients) to.add(Recipient.parse(r));
-        Path secretFile = repository.key;
-        Path writerFile = repository.writerKey;
-        if (!to.isEmpty() && secretFile != null) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "--key and --recipient exclude each other",
-                    "With --recipient the secret key already exists elsewhere; give only --writer-key.");
+        RepoInitRequest request =
+                new RepoInitRequest(recipients, repository.key, repository.writerKey, RepositoryOptions.passphrase());
+        RepoInitResult result;
+        try (Lifeboat lifeboat = Facades.open(null, repository)) {
+            result = lifeboat.repoInit(request, SnapshotsCommand.quiet());
         }
-        for (Path p : new Path[] {secretFile, writerFile}) {
-            if (p != null && Files.exists(p)) {
-                throw new LifeboatException(
-                        Kind.CONFLICT,
-                        "key file " + p + " already exists",
-                        "Choose another path; an existing key file is never overwritten.");
-            }
-        }
-        SecretKey secret = to.isEmpty() ? SecretKey.generate() : null;
-        if (secret != null) to.add(secret.recipient());
-        try (Backend backend = repository.backend()) {
-            WriterKey writer = Repository.init(backend, to);
-            String id = writer.repositoryId();
-            String prefix = "lifeboat-" + id.substring(0, 8);
-            if (secret != null && secretFile == null) secretFile = Path.of(prefix + ".key");
-            if (writerFile == null) writerFile = Path.of(prefix + ".writer-key");
-            try {
-                if (secret != null) KeyFiles.writeSecretKey(secretFile, secret, id, RepositoryOptions.passphrase());
-                KeyFiles.writeWriterKey(writerFile, writer);
-            } catch (IOException | RuntimeException e) {
-                undoInit(backend, secretFile, secret != null);
-                throw e;
-            }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("repository", id);
-            result.put("location", repository.displayLocation());
-            result.put("recipients", to.stream().map(Recipient::encoded).toList());
-            result.put(
-                    "secretKey",
-                    secret == null ? null : secretFile.toAbsolutePath().toString());
-            result.put("writerKey", writerFile.toAbsolutePath().toString());
-            if (out.json()) RepoJson.print(System.out, result);
-            else if (out.human()) print(System.out, result, secret != null);
-            return ExitCode.OK;
-        }
+        if (out.json()) OutputOptions.printJson(System.out, result);
+        else if (out.human()) print(System.out, result);
+        return ExitCode.OK;
     }
 
-    /** Removes what init wrote, so a failed init leaves an empty location and no orphan key. */
-    private static void undoInit(Backend backend, Path secretFile, boolean wroteSecret) {
-        try {
-            for (ObjectInfo o : backend.list("keys/")) backend.delete(o.name());
-            backend.delete("config");
-            if (wroteSecret && secretFile != null) Files.deleteIfExists(secretFile);
-        } catch (IOException | RuntimeException e) {
-            // the error that made init fail is the one to report
-        }
-    }
-
-    private static void print(PrintStream o, Map<String, Object> r, boolean newSecret) {
-        o.printf("created repository %s at %s%n", r.get("repository"), r.get("location"));
-        o.printf("  data sealed to  %s%n", String.join(", ", castList(r.get("recipients"))));
-        if (newSecret) o.printf("  secret key      %s  (full access: restore, verify, prune)%n", r.get("secretKey"));
-        o.printf("  writer key      %s  (backups only: give this one to backup machines)%n", r.get("writerKey"));
+    private static void print(PrintStream o, RepoInitResult r) {
+        boolean newSecret = r.secretKey() != null;
+        o.printf("created repository %s at %s%n", r.repository(), r.location());
+        o.printf("  data sealed to  %s%n", String.join(", ", r.recipients()));
+        if (newSecret) o.printf("  secret key      %s  (full access: restore, verify, prune)%n", r.secretKey());
+        o.printf("  writer key      %s  (backups only: give this one to backup machines)%n", r.writerKey());
         if (newSecret) {
             o.println();
             o.println("Keep a copy of the secret key somewhere safe and off the backup machine. If it is lost,");
             o.println("the repository cannot be read by anyone: there is no recovery and no back door.");
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> castList(Object o) {
-        return (List<String>) o;
     }
 }

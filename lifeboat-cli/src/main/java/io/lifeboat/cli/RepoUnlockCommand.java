@@ -1,9 +1,10 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.RepositoryLock;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.RepoLock;
+import io.lifeboat.api.RepoUnlockRequest;
+import io.lifeboat.api.RepoUnlockResult;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,24 +27,24 @@ final class RepoUnlockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (RepositoryOptions.Opened o = repository.open(false)) {
-            int removed = o.repo().removeStaleLocks();
-            List<RepositoryLock.Info> left = o.repo().locks();
-            if (out.json()) {
-                RepoJson.print(System.out, Map.of("removed", removed, "locks", left));
-            } else if (out.human()) {
-                System.out.printf("removed %d stale lock%s%n", removed, removed == 1 ? "" : "s");
-                for (RepositoryLock.Info l : left) {
-                    System.out.printf(
-                            "  live: %s%s on %s (pid %d), refreshed %s%n",
-                            l.operation(),
-                            l.exclusive() ? " (exclusive)" : "",
-                            l.host(),
-                            l.pid(),
-                            l.refreshed().equals(Instant.EPOCH) ? "?" : l.refreshed());
-                }
-            }
-            return ExitCode.OK;
+        RepoUnlockResult r;
+        try (Lifeboat lifeboat = Facades.open(null, repository)) {
+            r = lifeboat.repoUnlock(new RepoUnlockRequest(), SnapshotsCommand.quiet());
         }
+        if (out.json()) {
+            OutputOptions.printJson(System.out, r);
+        } else if (out.human()) {
+            System.out.printf("removed %d stale lock%s%n", r.removed(), r.removed() == 1 ? "" : "s");
+            for (RepoLock l : r.locks()) {
+                System.out.printf(
+                        "  live: %s%s on %s (pid %d), refreshed %s%n",
+                        l.operation(),
+                        l.exclusive() ? " (exclusive)" : "",
+                        l.host(),
+                        l.pid(),
+                        l.refreshed().equals(Instant.EPOCH) ? "?" : l.refreshed());
+            }
+        }
+        return ExitCode.OK;
     }
 }

@@ -1,8 +1,9 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.KeyFiles;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.RepoWriterKeyRequest;
+import io.lifeboat.api.RepoWriterKeyResult;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,12 +33,12 @@ final class RepoWriterKeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (RepositoryOptions.Opened o = repository.open(true)) {
-            KeyFiles.writeWriterKey(output, o.repo().writerKey());
-            String path = output.toAbsolutePath().toString();
-            if (out.json()) RepoJson.print(System.out, Map.of("writerKey", path));
-            else if (out.human()) System.out.printf("wrote writer key %s%n", path);
-            return ExitCode.OK;
+        RepoWriterKeyResult r;
+        try (Lifeboat lifeboat = Facades.open(null, repository)) {
+            r = lifeboat.repoWriterKey(new RepoWriterKeyRequest(output), SnapshotsCommand.quiet());
         }
+        if (out.json()) OutputOptions.printJson(System.out, r);
+        else if (out.human()) System.out.printf("wrote writer key %s%n", r.writerKey());
+        return ExitCode.OK;
     }
 }

@@ -1,15 +1,17 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.SnapshotGroup;
-import io.lifeboat.repository.SnapshotInfo;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.Observer;
+import io.lifeboat.api.ProgressListener;
+import io.lifeboat.api.SnapshotRecord;
+import io.lifeboat.api.SnapshotsRequest;
+import io.lifeboat.api.SnapshotsResult;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,61 +69,35 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String instance = this.instance != null ? this.instance : stanza.name();
-        try (RepositoryOptions.Opened o = repository.open(false)) {
-            List<SnapshotInfo> all =
-                    ref == null ? o.repo().snapshots() : List.of(o.repo().snapshot(ref));
-            List<SnapshotInfo> list = all.stream()
-                    .filter(s -> instance == null || instance.equals(s.instance()))
-                    .filter(s -> database == null || database.equals(s.database()))
-                    .filter(s -> tags.isEmpty() || s.tags().stream().anyMatch(tags::contains))
-                    .toList();
-            if (latest) {
-                list = SnapshotGroup.newestFirst(list).values().stream()
-                        .map(g -> g.get(0))
-                        .sorted(Comparator.comparing(SnapshotInfo::time).thenComparing(SnapshotInfo::id))
-                        .toList();
-            }
-            if (out.json())
-                RepoJson.print(
-                        System.out, list.stream().map(SnapshotsCommand::json).toList());
-            else if (out.human()) print(System.out, list);
-            return ExitCode.OK;
+        SnapshotsResult result;
+        try (Lifeboat lifeboat = Facades.open(null, repository)) {
+            result = lifeboat.snapshots(new SnapshotsRequest(instance, database, tags, latest, ref), quiet());
         }
+        if (out.json()) OutputOptions.printJson(System.out, result);
+        else if (out.human()) print(System.out, result.snapshots());
+        return ExitCode.OK;
     }
 
-    /** A snapshot as shown in JSON (the tree's blob ids left out). */
-    static Map<String, Object> json(SnapshotInfo s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("shortId", s.shortId());
-        m.put("time", s.time().toString());
-        m.put("instance", s.instance());
-        m.put("database", s.database());
-        m.put("host", s.host());
-        m.put("kind", s.kind().label());
-        m.put("tags", s.tags());
-        m.put("odooVersion", s.odooVersion());
-        m.put("postgresVersion", s.postgresVersion());
-        m.put("warnings", s.warnings());
-        m.put("summary", s.summary());
-        return m;
+    /** How commands without a progress bar report to the facade: only SIGINT/SIGTERM cancel. */
+    static Observer quiet() {
+        return Observer.of(ProgressListener.NONE, Main.cancellation());
     }
 
-    static String time(SnapshotInfo s) {
-        return TIME.format(s.time().atZone(ZoneId.systemDefault()));
+    static String time(Instant t) {
+        return TIME.format(t.atZone(ZoneId.systemDefault()));
     }
 
-    static void print(PrintStream o, List<SnapshotInfo> list) {
+    static void print(PrintStream o, List<SnapshotRecord> list) {
         String fmt = "%-8s  %-19s  %-14s  %-16s  %-11s  %9s  %9s  %s%n";
         o.printf(fmt, "ID", "TIME", "INSTANCE", "DATABASE", "KIND", "SIZE", "NEW", "TAGS");
-        for (SnapshotInfo s : list) {
+        for (SnapshotRecord s : list) {
             o.printf(
                     fmt,
                     s.shortId(),
-                    time(s),
+                    time(s.time()),
                     s.instance(),
                     s.database(),
-                    s.kind().label(),
+                    s.kind(),
                     Units.bytes(s.summary().totalBytes()),
                     Units.bytes(s.summary().bytesNew()),
                     String.join(",", s.tags()));

@@ -1,9 +1,9 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.RepositoryStats;
-import java.util.LinkedHashMap;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.StatsRequest;
+import io.lifeboat.api.StatsResult;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,29 +29,15 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RepositoryStats s;
-        String id;
-        try (RepositoryOptions.Opened repo = repository.open(false)) {
-            s = repo.repo().stats();
-            id = repo.repo().id();
+        StatsResult s;
+        try (Lifeboat lifeboat = Facades.open(null, repository)) {
+            s = lifeboat.stats(new StatsRequest(), SnapshotsCommand.quiet());
         }
         if (out.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("repository", id);
-            m.put("location", repository.displayLocation());
-            m.put("snapshots", s.snapshots());
-            m.put("logicalBytes", s.logicalBytes());
-            m.put("blobs", s.blobs());
-            m.put("uniqueBytes", s.uniqueBytes());
-            m.put("packs", s.packs());
-            m.put("packBytes", s.packBytes());
-            m.put("storedBytes", s.storedBytes());
-            m.put("dedupRatio", s.dedupRatio());
-            m.put("compressionRatio", s.compressionRatio());
-            RepoJson.print(System.out, m);
+            OutputOptions.printJson(System.out, s);
         } else if (out.human()) {
             var o = System.out;
-            o.printf("repository %s at %s%n", id.substring(0, 8), repository.displayLocation());
+            o.printf("repository %s at %s%n", s.repository().substring(0, 8), s.location());
             o.printf("  snapshots          %d%n", s.snapshots());
             o.printf("  logical size       %s (restoring every snapshot)%n", Units.bytes(s.logicalBytes()));
             o.printf(

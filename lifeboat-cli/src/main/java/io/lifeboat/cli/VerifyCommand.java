@@ -1,7 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.VerifyOptions;
-import io.lifeboat.repository.VerifyResult;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.VerifyRequest;
+import io.lifeboat.api.VerifyResult;
 import java.io.PrintStream;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -49,16 +50,14 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VerifyOptions options = data.subset != null
-                ? VerifyOptions.readDataSubset(data.subset)
-                : data.all ? VerifyOptions.READ_DATA : VerifyOptions.STRUCTURE;
+        VerifyRequest request = new VerifyRequest(data.all, data.subset);
         VerifyResult r;
-        try (RepositoryOptions.Opened repo = repository.open(true);
+        try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
-            r = repo.repo().verify(options, progress);
+            r = lifeboat.verify(request, OutputOptions.observer(progress));
         }
-        if (out.json()) RepoJson.print(System.out, r);
-        else if (!out.quiet || !r.ok()) print(System.out, r, options.readData());
+        if (out.json()) OutputOptions.printJson(System.out, r);
+        else if (!out.quiet || !r.ok()) print(System.out, r, request.readsData());
         return r.ok() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
     }
 
