@@ -8,3 +8,4 @@ JAVA_HOME="$(scripts/java-home.sh)"; export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 mvn -B -ntp "$@" verify
 scripts/check-no-skipped-tests.sh
+scripts/check-shipped-jar.sh

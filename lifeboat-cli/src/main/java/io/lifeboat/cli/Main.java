@@ -65,8 +65,19 @@ public final class Main {
      * directories, partial files), exactly as a failure would. Exit status: 130 / 143 (the JVM's).
      */
     private static void onInterrupt() {
+        // First as a failure would: the command sees the tripped token at its next safe point and unwinds
+        // through its own cleanup. What a command blocked elsewhere still holds is undone here after a while.
+        int pending = io.lifeboat.runs.RunLedger.pendingCount();
+        int failedBefore = io.lifeboat.runs.RunLedger.notRemovedCount();
         cancellation.cancel("interrupted");
-        int undone = io.lifeboat.runs.RunLedger.abortAll();
+        try {
+            running.await(CANCEL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        io.lifeboat.runs.RunLedger.abortAll();
+        // what the command's own cleanup removed and what abortAll removed; failures stay in ledger files
+        int undone = Math.max(0, pending - (io.lifeboat.runs.RunLedger.notRemovedCount() - failedBefore));
         TerminalProgress.clearAll();
         if (undone > 0) {
             Terminal.rawErr()
@@ -81,6 +92,22 @@ public final class Main {
     /** Runs the command line and returns its exit code (see {@link ExitCode}). */
     public static int run(String... args) {
         cancellation = new Cancellation();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        running = done;
+        try {
+            return runCommand(args);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    /** How long an interrupted command may take to unwind by itself before its leftovers are removed. */
+    private static final int CANCEL_GRACE_SECONDS = 5;
+
+    /** Counted down when the command in progress returns. */
+    private static volatile java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(0);
+
+    private static int runCommand(String... args) {
         CommandLine cli = commandLine();
         int code = Terminal.run(() -> cli.setOut(new PrintWriter(Terminal.rawOut(), true))
                 .setErr(new PrintWriter(System.err, true))
@@ -132,7 +159,9 @@ public final class Main {
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        if (io.lifeboat.runs.RunLedger.interrupted()) return 130; // the interruption speaks for itself
+        if (io.lifeboat.runs.RunLedger.interrupted() || cancellation.isCancelled()) {
+            return 130; // the interruption speaks for itself
+        }
         PrintWriter err = cmd.getErr();
         String message;
         String hint;

@@ -100,17 +100,8 @@ public final class PgCluster implements AutoCloseable {
     public static PgCluster start(Options options) {
         Path bin = options.binDir() != null ? options.binDir() : defaultBinDir();
         boolean asRoot = isRoot();
-        Path base;
+        Path base = newBase(asRoot);
         try {
-            base = Files.createTempDirectory("lifeboat-pg-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the cluster", e);
-        }
-        PgCluster cluster = null;
-        try {
-            if (asRoot) {
-                run(List.of("chown", "-R", OS_USER + ":", base.toString()), null);
-            }
             Path data = base.resolve("data");
             run(
                     serverCommand(
@@ -127,6 +118,123 @@ public final class PgCluster implements AutoCloseable {
                             "UTF8",
                             "--locale=C"),
                     null);
+            return configureAndStart(base, bin, asRoot, options.settings());
+        } catch (RuntimeException e) {
+            deleteTree(base);
+            throw e;
+        }
+    }
+
+    /**
+     * Where a point-in-time recovery stops (PostgreSQL 12+ recovery settings).
+     *
+     * @param restoreCommand the shell command that copies archived WAL segment {@code %f} to {@code %p}
+     * @param targetTime the moment to recover to ({@code recovery_target_time}), or null for the end of
+     *     the archive
+     * @param targetAction {@code promote} (the recovered server accepts writes), {@code pause} or {@code
+     *     shutdown}
+     */
+    public record Recovery(String restoreCommand, String targetTime, String targetAction) {}
+
+    /**
+     * Takes a base backup of this running cluster ({@code pg_basebackup}, WAL needed for consistency
+     * included) into a new directory and returns it; {@link #recover} starts a cluster from it.
+     */
+    public Path baseBackup() {
+        Path base = newBase(asRoot);
+        Path target = base.resolve("data");
+        run(
+                serverCommand(
+                        asRoot,
+                        binDir.resolve("pg_basebackup").toString(),
+                        "-h",
+                        HOST,
+                        "-p",
+                        Integer.toString(port),
+                        "-U",
+                        SUPERUSER,
+                        "-D",
+                        target.toString(),
+                        "-X",
+                        "fetch",
+                        "--no-sync"),
+                null);
+        return target;
+    }
+
+    /**
+     * Starts a cluster from {@code baseBackup} (a directory {@link #baseBackup} made; it is moved, not
+     * copied) that recovers as {@code recovery} says, and returns once recovery reached its target and
+     * the server was promoted (for {@code promote}) or accepts connections (otherwise).
+     */
+    public static PgCluster recover(Path baseBackup, Recovery recovery, Options options) {
+        Path bin = options.binDir() != null ? options.binDir() : defaultBinDir();
+        boolean asRoot = isRoot();
+        Path base = newBase(asRoot);
+        try {
+            Path data = base.resolve("data");
+            Files.move(baseBackup, data);
+            Path left = baseBackup.getParent();
+            if (left != null && left.getFileName().toString().startsWith("lifeboat-pg-")) Files.deleteIfExists(left);
+            Files.deleteIfExists(data.resolve("postmaster.pid"));
+            Files.writeString(data.resolve("recovery.signal"), "");
+            if (asRoot) run(List.of("chown", "-R", OS_USER + ":", base.toString()), null);
+            Map<String, String> settings = new LinkedHashMap<>(options.settings());
+            settings.put("archive_mode", "off");
+            settings.put("restore_command", recovery.restoreCommand());
+            if (recovery.targetTime() != null) settings.put("recovery_target_time", recovery.targetTime());
+            settings.put("recovery_target_action", recovery.targetAction());
+            PgCluster c = configureAndStart(base, bin, asRoot, settings);
+            if ("promote".equals(recovery.targetAction())) c.awaitPromotion();
+            return c;
+        } catch (IOException e) {
+            deleteTree(base);
+            throw new UncheckedIOException("cannot set up the recovered cluster in " + base, e);
+        } catch (RuntimeException e) {
+            deleteTree(base);
+            throw e;
+        }
+    }
+
+    /** Waits (up to ten minutes) until the server has left recovery. */
+    private void awaitPromotion() {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (true) {
+            try (Connection c = connect("postgres");
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                if (!rs.getBoolean(1)) return;
+            } catch (SQLException e) {
+                // the server may refuse connections for a moment while it promotes
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("recovery did not finish; server log:\n" + logTail());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for recovery", e);
+            }
+        }
+    }
+
+    /** A new temporary base directory, owned by the server's operating system user when running as root. */
+    private static Path newBase(boolean asRoot) {
+        try {
+            Path base = Files.createTempDirectory("lifeboat-pg-");
+            if (asRoot) run(List.of("chown", "-R", OS_USER + ":", base.toString()), null);
+            return base;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the cluster", e);
+        }
+    }
+
+    /** Appends Lifeboat's settings to {@code base/data}'s postgresql.conf and starts the server on a free port. */
+    private static PgCluster configureAndStart(Path base, Path bin, boolean asRoot, Map<String, String> extra) {
+        Path data = base.resolve("data");
+        try {
             int major = Integer.parseInt(
                     Files.readString(data.resolve("PG_VERSION")).trim());
             Map<String, String> conf = new LinkedHashMap<>();
@@ -138,7 +246,7 @@ public final class PgCluster implements AutoCloseable {
             conf.put("max_connections", "100");
             conf.put("wal_level", "replica");
             conf.put("shared_buffers", "128MB");
-            conf.putAll(options.settings());
+            conf.putAll(extra);
             StringBuilder text = new StringBuilder("\n# lifeboat cluster\n");
             conf.forEach((k, v) ->
                     text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
@@ -149,8 +257,8 @@ public final class PgCluster implements AutoCloseable {
                 PgCluster c = new PgCluster(base, bin, port, major, asRoot);
                 try {
                     c.pgCtl("-w", "-t", "60", "start", "-l", c.logFile().toString(), "-o", "-p " + port);
-                    cluster = c;
-                    break;
+                    Runtime.getRuntime().addShutdownHook(c.shutdownHook);
+                    return c;
                 } catch (IllegalStateException e) {
                     last = new IllegalStateException(
                             "postgresql did not start on port " + port + ": " + e.getMessage() + "\nserver log:\n"
@@ -158,29 +266,17 @@ public final class PgCluster implements AutoCloseable {
                             e);
                 }
             }
-            if (cluster == null) {
-                throw last;
-            }
-            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
-            return cluster;
+            throw last;
         } catch (IOException e) {
-            deleteTree(base);
             throw new UncheckedIOException("cannot set up the cluster in " + base, e);
-        } catch (RuntimeException e) {
-            deleteTree(base);
-            throw e;
         }
     }
 
     /**
-     * The binary directory used when none is given: {@code $LIFEBOAT_PG_BIN} if set, otherwise the
-     * highest {@code /usr/lib/postgresql/<N>/bin} holding initdb and pg_ctl.
+     * The binary directory used when none is given: the highest {@code /usr/lib/postgresql/<N>/bin}
+     * holding initdb and pg_ctl.
      */
     public static Path defaultBinDir() {
-        String env = System.getenv("LIFEBOAT_PG_BIN");
-        if (env != null && !env.isBlank()) {
-            return Paths.get(env);
-        }
         Path root = Paths.get("/usr/lib/postgresql");
         try (Stream<Path> dirs = Files.list(root)) {
             return dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
@@ -190,11 +286,13 @@ public final class PgCluster implements AutoCloseable {
                     .map(d -> d.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no postgresql server binaries under /usr/lib/postgresql; set LIFEBOAT_PG_BIN"));
+                    .orElseThrow(
+                            () -> new IllegalStateException(
+                                    "no postgresql server binaries under /usr/lib/postgresql; name the directory with Options.withBinDir"));
         } catch (IOException e) {
             throw new IllegalStateException(
-                    "no postgresql server binaries under /usr/lib/postgresql; set LIFEBOAT_PG_BIN", e);
+                    "no postgresql server binaries under /usr/lib/postgresql; name the directory with Options.withBinDir",
+                    e);
         }
     }
 

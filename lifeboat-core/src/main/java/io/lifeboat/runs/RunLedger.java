@@ -81,6 +81,8 @@ public final class RunLedger implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Set<RunLedger> OPEN = ConcurrentHashMap.newKeySet();
     private static volatile boolean interrupted;
+    private static final java.util.concurrent.atomic.AtomicInteger NOT_REMOVED =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final Path file;
     private final String id;
@@ -187,11 +189,28 @@ public final class RunLedger implements AutoCloseable {
                 removed++;
             } catch (RuntimeException ignored) {
                 // keep going: what is left stays in the ledger file for the next run
+                NOT_REMOVED.incrementAndGet();
             }
         }
         write();
         close();
         return removed;
+    }
+
+    /** How many resources the open runs of this process hold now (made and not yet committed or removed). */
+    public static int pendingCount() {
+        int n = 0;
+        for (RunLedger l : List.copyOf(OPEN)) {
+            synchronized (l) {
+                n += l.undo.size();
+            }
+        }
+        return n;
+    }
+
+    /** How many resources {@link #abort()} failed to remove so far in this process (they stay in ledger files). */
+    public static int notRemovedCount() {
+        return NOT_REMOVED.get();
     }
 
     /** For shutdown hooks: aborts every open ledger of this process; returns how many resources were removed. */
