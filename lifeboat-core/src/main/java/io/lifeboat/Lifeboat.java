@@ -111,10 +111,10 @@ public final class Lifeboat implements AutoCloseable {
     }
 
     /**
-     * The whole cycle with no Odoo at hand, on a throwaway PostgreSQL (its binaries from {@code
-     * LIFEBOAT_PG_BIN} of the settings' environment, else the newest installed): creates a synthetic
-     * Odoo-like database, backs it up to a zip, restores the zip as a neutralized copy and verifies it.
-     * Needs no instance or repository settings.
+     * The whole cycle with no Odoo at hand, on a throwaway PostgreSQL (the newest one installed): creates
+     * a synthetic Odoo-like database, backs it up to a zip, restores the zip as a neutralized copy and
+     * verifies it. Needs no instance or repository settings; pg_dump and pg_restore are looked for on the
+     * {@code PATH} of the settings' environment too.
      */
     public DemoResult createDemo(DemoRequest request, Observer observer) {
         return backups.demo(request, observer);

@@ -316,11 +316,7 @@ public final class Backups {
             Path work = Files.createDirectories(request.directory()).toAbsolutePath();
             Path dataDir = Files.createTempDirectory(work, "data-");
             Path zip = work.resolve("demo_" + System.currentTimeMillis() + ".zip");
-            String bin = env.get("LIFEBOAT_PG_BIN");
-            PgCluster.Options clusterOptions = bin != null && !bin.isBlank()
-                    ? PgCluster.Options.defaults().withBinDir(Path.of(bin))
-                    : PgCluster.Options.defaults();
-            try (PgCluster cluster = PgCluster.start(clusterOptions)) {
+            try (PgCluster cluster = PgCluster.start()) {
                 request.onStep().accept(new DemoStep.Started(cluster.majorVersion(), cluster.port()));
                 cluster.createRole("odoo", "LOGIN", "CREATEDB", "CREATEROLE");
                 cluster.createDatabase("demo", "odoo");
