@@ -4,6 +4,9 @@ import io.lifeboat.api.BackupAllRequest;
 import io.lifeboat.api.BackupAllResult;
 import io.lifeboat.api.BackupRequest;
 import io.lifeboat.api.BackupResult;
+import io.lifeboat.api.CheckFinding;
+import io.lifeboat.api.CheckRequest;
+import io.lifeboat.api.CheckResult;
 import io.lifeboat.api.CleanupRequest;
 import io.lifeboat.api.CleanupResult;
 import io.lifeboat.api.DatabasesRequest;
@@ -12,11 +15,18 @@ import io.lifeboat.api.DemoRequest;
 import io.lifeboat.api.DemoResult;
 import io.lifeboat.api.LifeboatSettings;
 import io.lifeboat.api.Observer;
+import io.lifeboat.api.RepairRequest;
+import io.lifeboat.api.RepairResult;
+import io.lifeboat.api.RepairUnquarantineRequest;
+import io.lifeboat.api.RepairUnquarantineResult;
 import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
 import io.lifeboat.usecase.Restores;
 import io.lifeboat.usecase.Snapshots;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -136,6 +146,39 @@ public final class Lifeboat implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Integrity: check, repair (plan, apply, quarantine).
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Compares a database's {@code ir_attachment} rows with its filestore, read-only: files missing,
+     * orphans, corrupt content (deep), sizes and checksums that disagree, unsafe {@code store_fname}
+     * values. Writes nothing to the database or the filestore (only {@link CheckRequest#metricsFile()}
+     * when asked).
+     *
+     * @throws LifeboatException when the check cannot run (the filestore directory is missing while
+     *     rows reference files, the database cannot be read, cancelled)
+     */
+    public CheckResult check(CheckRequest request, Observer observer) {
+        return integrity.check(request, observer);
+    }
+
+    /** Writes a check's findings as CSV (RFC 4180, a header row, one finding per line) to {@code out}. */
+    public void writeFindingsCsv(List<CheckFinding> findings, Writer out) throws IOException {
+        Integrity.writeCsv(findings, out);
+    }
+
+    /**
+     * Restores the filestore files a database references but lacks, from Odoo zips, directories or the
+     * repository's snapshots: a fast check, the plan, and — with {@link RepairRequest#apply()} — the
+     * files placed (never overwriting, verified by SHA-1, in re-checked batches), orphans quarantined
+     * when asked, and a check after. Nothing is ever deleted.
+     */
+    public RepairResult repair(RepairRequest request, Observer observer) {
+        return integrity.repair(request, observer);
+    }
+
+    /** Moves the files a quarantine's manifest lists back into the filestore, never overwriting. */
+    public RepairUnquarantineResult unquarantine(RepairUnquarantineRequest request, Observer observer) {
+        return integrity.unquarantine(request, observer);
+    }
 
     // (end of integrity)
 

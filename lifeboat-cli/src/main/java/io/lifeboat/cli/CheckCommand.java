@@ -1,21 +1,17 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.check.CheckOptions;
-import io.lifeboat.check.CheckReport;
-import io.lifeboat.check.FilestoreChecker;
-import io.lifeboat.check.Finding;
-import io.lifeboat.check.FindingKind;
-import io.lifeboat.check.FindingsCsv;
-import io.lifeboat.check.ModelSummary;
-import io.lifeboat.check.PrometheusMetrics;
-import io.lifeboat.check.Totals;
+import io.lifeboat.api.CheckFinding;
+import io.lifeboat.api.CheckFindingKind;
+import io.lifeboat.api.CheckRequest;
+import io.lifeboat.api.CheckResult;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,37 +79,36 @@ final class CheckCommand implements Callable<Integer> {
         if (!List.of("table", "json", "csv").contains(fmt)) {
             throw new LifeboatException(Kind.USAGE, "unknown format: " + format, "Use table, json or csv.");
         }
-        var target = instance.resolve(database);
-        CheckOptions options = deep ? CheckOptions.deepCheck() : CheckOptions.fast();
         Integer n = jobs != null ? jobs : threads != null ? threads : instance.stanzaJobs("--jobs");
-        if (n != null) options = options.withThreads(Math.max(1, n));
+        CheckRequest request = new CheckRequest(database, deep, n, metricsFile);
 
-        // 1. Check, read-only; a wrong data_dir is one error, not a finding per referenced file.
-        instance.requireFilestore(target);
-        CheckReport report;
-        try (TerminalProgress progress = out.progress()) {
-            report = FilestoreChecker.check(
-                    target.connection(), target.database(), target.filestore(), options, progress);
-        }
-        // 2. Metrics for monitoring, then the report.
-        if (metricsFile != null) PrometheusMetrics.write(metricsFile, report, Instant.now());
-        switch (fmt) {
-            case "json" -> OutputOptions.printJson(System.out, report);
-            case "csv" -> {
-                var w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
-                FindingsCsv.write(w, report.findings());
+        // Check, read-only (a wrong data_dir is one error, not a finding per referenced file); the
+        // metrics for monitoring are written with it. Then the report.
+        try (Lifeboat lifeboat = Facades.open(instance, null)) {
+            CheckResult report;
+            try (TerminalProgress progress = out.progress()) {
+                report = lifeboat.check(request, OutputOptions.observer(progress));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
-            default -> {
-                if (!out.quiet) print(report, System.out);
+            switch (fmt) {
+                case "json" -> OutputOptions.printJson(System.out, report);
+                case "csv" -> {
+                    var w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+                    lifeboat.writeFindingsCsv(report.findings(), w);
+                }
+                default -> {
+                    if (!out.quiet) print(report, System.out);
+                }
             }
+            if (!fmt.equals("table") || out.quiet) report.warnings().forEach(w -> System.err.println("warning: " + w));
+            return report.clean() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
         }
-        if (!fmt.equals("table") || out.quiet) report.warnings().forEach(w -> System.err.println("warning: " + w));
-        return report.clean() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
     }
 
     /** The human-readable report: storage mode, totals, summary by model, every finding. */
-    static void print(CheckReport r, PrintStream o) {
-        Totals t = r.totals();
+    static void print(CheckResult r, PrintStream o) {
+        CheckResult.Totals t = r.totals();
         o.printf("database %s, filestore %s%n", r.database(), r.filestore());
         o.println(r.storage().describe());
         o.printf(
@@ -129,7 +124,7 @@ final class CheckCommand implements Callable<Integer> {
         if (!r.byModel().isEmpty()) {
             o.println();
             Table summary = new Table("KIND", "RES_MODEL", "ROWS", "FILES", "BYTES").right(2, 3, 4);
-            for (ModelSummary m : r.byModel()) {
+            for (CheckResult.ModelSummary m : r.byModel()) {
                 summary.row(kind(m.kind()), m.resModel(), m.rows(), m.files(), Units.bytes(m.bytes()));
             }
             summary.print(o);
@@ -148,7 +143,7 @@ final class CheckCommand implements Callable<Integer> {
                             "CREATE_DATE",
                             "DETAIL")
                     .right(1, 3, 7);
-            for (Finding f : r.findings()) {
+            for (CheckFinding f : r.findings()) {
                 list.row(
                         kind(f.kind()),
                         f.id(),
@@ -168,22 +163,23 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** One line: clean, or the problems by kind. */
-    static String verdict(CheckReport r) {
+    static String verdict(CheckResult r) {
         if (r.clean()) {
-            long orphansMarked = r.count(FindingKind.ORPHAN_MARKED_FOR_GC);
+            long orphansMarked = r.count(CheckFindingKind.ORPHAN_MARKED_FOR_GC);
             return "clean: no problems found"
                     + (orphansMarked > 0 ? " (" + orphansMarked + " orphans await Odoo's garbage collection)" : "");
         }
         List<String> parts = new ArrayList<>();
-        for (FindingKind k : FindingKind.values()) {
+        for (CheckFindingKind k : CheckFindingKind.values()) {
             if (!k.problem() || r.count(k) == 0) continue;
-            String files = k == FindingKind.MISSING_FILE ? " (" + r.totals().missingFiles() + " files)" : "";
+            String files =
+                    k == CheckFindingKind.MISSING_FILE ? " (" + r.totals().missingFiles() + " files)" : "";
             parts.add(r.count(k) + " " + k.label() + files);
         }
         return r.problems() + (r.problems() == 1 ? " problem: " : " problems: ") + String.join(", ", parts);
     }
 
-    static String kind(FindingKind k) {
+    static String kind(CheckFindingKind k) {
         return k.name().toLowerCase(Locale.ROOT);
     }
 

@@ -1,23 +1,17 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.check.CheckOptions;
-import io.lifeboat.check.CheckReport;
-import io.lifeboat.check.FilestoreChecker;
-import io.lifeboat.check.Finding;
-import io.lifeboat.repair.ContentProvider;
-import io.lifeboat.repair.FilestoreQuarantine;
-import io.lifeboat.repair.FilestoreRepair;
-import io.lifeboat.repair.IrrecoverableExport;
-import io.lifeboat.repair.PlannedFile;
-import io.lifeboat.repair.RepairOptions;
-import io.lifeboat.repair.RepairPlan;
-import io.lifeboat.repair.RepairResult;
+import io.lifeboat.api.CheckFinding;
+import io.lifeboat.api.CheckResult;
+import io.lifeboat.api.RepairRequest;
+import io.lifeboat.api.RepairResult;
+import io.lifeboat.api.RepairUnquarantineRequest;
+import io.lifeboat.api.RepairUnquarantineResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,16 +94,6 @@ final class RepairCommand implements Callable<Integer> {
             description = "Move the files a quarantine manifest.json lists back into the filestore (never overwrites).")
     Path unquarantine;
 
-    /** What --json prints. */
-    record Output(
-            CheckReport before,
-            RepairPlan plan,
-            List<Finding> orphans,
-            boolean applied,
-            RepairResult result,
-            FilestoreQuarantine.Result quarantine,
-            CheckReport after) {}
-
     @Override
     public Integer call() throws Exception {
         if (dryRun && apply) {
@@ -124,60 +108,41 @@ final class RepairCommand implements Callable<Integer> {
         }
         if (unquarantine != null) return moveBack();
         if (batchSize < 1) throw new LifeboatException(Kind.USAGE, "--batch-size must be at least 1", null);
-        var target = instance.resolve(database);
-        PrintStream human = out.human() ? System.out : null;
-        List<ContentProvider> sources = new ArrayList<>();
-        RepositoryOptions.Opened opened = null;
-        try (TerminalProgress progress = out.progress()) {
-            // 1. Open the sources first: a bad path should fail before the instance is read.
-            for (Path p : from) sources.add(source(p));
-            if (repository.given()) {
-                opened = repository.open(true);
-                sources.add(ContentProvider.repository(opened.repo()));
-            }
-            // 2. Find what is missing, then where its content is.
-            CheckReport before = FilestoreChecker.check(
-                    target.connection(), target.database(), target.filestore(), CheckOptions.fast(), progress);
-            FilestoreRepair repair = new FilestoreRepair(target.filestore(), sources);
-            RepairPlan plan = repair.plan(before, progress);
-            List<Finding> orphans = quarantineOrphans ? FilestoreQuarantine.orphans(before) : List.of();
-            if (exportIrrecoverable != null) IrrecoverableExport.write(exportIrrecoverable, plan.irrecoverable());
-            if (human != null) printPlan(human, before, plan, orphans);
-            if (!apply) {
-                if (human != null) human.println("dry run: nothing was written; run again with --apply to repair");
-                if (out.json())
-                    OutputOptions.printJson(System.out, new Output(before, plan, orphans, false, null, null, null));
-                return before.clean() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
-            }
-            // 3. Apply: place the files, quarantine orphans, then prove the result with a fresh check.
-            RepairResult result = repair.apply(plan, new RepairOptions(batchSize), progress);
-            FilestoreQuarantine.Result quarantined = null;
-            if (quarantineOrphans) {
-                Path base = quarantineDir != null
-                        ? quarantineDir
-                        : dataDir(target).resolve("filestore-quarantine").resolve(target.database());
-                quarantined =
-                        FilestoreQuarantine.quarantine(before, target.filestore(), base, target.connection(), progress);
-            }
-            CheckReport after = FilestoreChecker.check(
-                    target.connection(), target.database(), target.filestore(), CheckOptions.fast(), progress);
-            if (human != null) printResult(human, result, quarantined, after);
-            if (out.json()) {
-                OutputOptions.printJson(
-                        System.out, new Output(before, plan, orphans, true, result, quarantined, after));
-            }
-            return after.clean() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
-        } finally {
-            for (ContentProvider s : sources) s.close();
-            if (opened != null) opened.close();
+        RepairRequest request = new RepairRequest(
+                database,
+                from,
+                repository.given(),
+                apply,
+                batchSize,
+                exportIrrecoverable,
+                quarantineOrphans,
+                quarantineDir);
+        RepairResult r;
+        try (Lifeboat lifeboat = Facades.open(instance, repository);
+                TerminalProgress progress = out.progress()) {
+            r = lifeboat.repair(request, OutputOptions.observer(progress));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
+        PrintStream human = out.human() ? System.out : null;
+        if (human != null) printPlan(human, r.before(), r.plan(), r.orphans());
+        if (!r.applied()) {
+            if (human != null) human.println("dry run: nothing was written; run again with --apply to repair");
+        } else if (human != null) {
+            printResult(human, r.result(), r.quarantine(), r.after());
+        }
+        if (out.json()) OutputOptions.printJson(System.out, r);
+        return r.clean() ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
     }
 
     private int moveBack() throws IOException {
-        Path filestore = database != null ? instance.resolve(database).filestore() : null;
-        FilestoreQuarantine.RestoreResult r;
-        try (TerminalProgress progress = out.progress()) {
-            r = FilestoreQuarantine.unquarantine(unquarantine, filestore, progress);
+        RepairUnquarantineResult r;
+        try (Lifeboat lifeboat = Facades.open(instance, null);
+                TerminalProgress progress = out.progress()) {
+            r = lifeboat.unquarantine(
+                    new RepairUnquarantineRequest(unquarantine, database), OutputOptions.observer(progress));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         if (out.json()) OutputOptions.printJson(System.out, r);
         else if (out.human()) {
@@ -189,33 +154,8 @@ final class RepairCommand implements Callable<Integer> {
         return r.present().isEmpty() ? ExitCode.OK : ExitCode.WARNINGS;
     }
 
-    private static Path dataDir(InstanceOptions.ResolvedInstance target) {
-        return target.dataDir() != null
-                ? target.dataDir()
-                : target.filestore().toAbsolutePath().getParent().getParent();
-    }
-
-    /** A zip (by its first bytes) or a directory. */
-    static ContentProvider source(Path p) throws IOException {
-        if (Files.isDirectory(p)) return ContentProvider.directory(p);
-        if (!Files.isRegularFile(p)) {
-            throw new LifeboatException(
-                    Kind.USAGE, "repair source " + p + " does not exist", "Give an Odoo .zip or a directory.");
-        }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(p)) {
-            head = in.readNBytes(4);
-        }
-        if (head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return ContentProvider.zip(p);
-        }
-        throw new LifeboatException(
-                Kind.USAGE,
-                "repair source " + p + " is neither a zip nor a directory",
-                "Give an Odoo backup .zip or a directory holding filestore files.");
-    }
-
-    private static void printPlan(PrintStream o, CheckReport before, RepairPlan plan, List<Finding> orphans) {
+    private static void printPlan(
+            PrintStream o, CheckResult before, RepairResult.Plan plan, List<CheckFinding> orphans) {
         o.printf("database %s, filestore %s%n", before.database(), before.filestore());
         o.println("check: " + CheckCommand.verdict(before));
         o.println("sources: "
@@ -225,7 +165,7 @@ final class RepairCommand implements Callable<Integer> {
             o.printf("restorable: %d files, %s%n", plan.files().size(), Units.bytes(plan.bytes()));
             CheckCommand.Table t =
                     new CheckCommand.Table("STORE_FNAME", "SIZE", "ROWS", "RES_MODELS", "SOURCE").right(1, 2);
-            for (PlannedFile f : plan.files()) {
+            for (RepairResult.PlannedFile f : plan.files()) {
                 t.row(
                         f.relative(),
                         f.size() < 0 ? null : f.size(),
@@ -242,7 +182,7 @@ final class RepairCommand implements Callable<Integer> {
                     plan.irrecoverableFiles(), plan.irrecoverable().size());
             CheckCommand.Table t =
                     new CheckCommand.Table("ID", "RES_MODEL", "RES_ID", "RES_FIELD", "NAME", "STORE_FNAME").right(0, 2);
-            for (Finding f : plan.irrecoverable()) {
+            for (CheckFinding f : plan.irrecoverable()) {
                 t.row(
                         f.id(),
                         f.resModel(),
@@ -265,7 +205,8 @@ final class RepairCommand implements Callable<Integer> {
         o.println();
     }
 
-    private static void printResult(PrintStream o, RepairResult r, FilestoreQuarantine.Result q, CheckReport after) {
+    private static void printResult(
+            PrintStream o, RepairResult.Applied r, RepairResult.Quarantine q, CheckResult after) {
         o.printf(
                 "restored %d files (%s) in %d batches; %d already present (left untouched); %d failed%n",
                 r.placed().size(),

@@ -2,12 +2,12 @@ package io.lifeboat.check;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.filestore.LocalFilestore;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.progress.Progress;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -75,6 +75,18 @@ public final class FilestoreChecker {
      */
     public static CheckReport check(
             PgConnection connection, String database, Path filestore, CheckOptions options, Progress progress) {
+        return check(connection, database, new LocalFilestore(filestore), options, progress);
+    }
+
+    /**
+     * Checks {@code database}'s attachments against {@code filestore}; the report names the filestore by
+     * its {@link Filestore#location()}.
+     *
+     * @throws LifeboatException when the database cannot be read, is not an Odoo database, or the
+     *     filestore cannot be listed
+     */
+    public static CheckReport check(
+            PgConnection connection, String database, Filestore filestore, CheckOptions options, Progress progress) {
         try (Connection c = connection.open(database)) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
@@ -93,7 +105,8 @@ public final class FilestoreChecker {
         }
     }
 
-    static CheckReport check(Connection c, String database, Path filestore, CheckOptions options, Progress progress)
+    static CheckReport check(
+            Connection c, String database, Filestore filestore, CheckOptions options, Progress progress)
             throws SQLException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -109,7 +122,7 @@ public final class FilestoreChecker {
             // 2. List the filestore: stat every file, or (deep) read and hash it.
             long t1 = System.nanoTime();
             FilestoreIndex index = scan(filestore, options.deep(), pool, progress);
-            if (!index.exists()) warnings.add("filestore directory " + filestore + " does not exist");
+            if (!index.exists()) warnings.add("filestore directory " + filestore.location() + " does not exist");
             long t3 = System.nanoTime();
 
             // 3. Stream the rows once, keeping only what is wrong.
@@ -209,7 +222,7 @@ public final class FilestoreChecker {
                     pass.externalRows);
             return new CheckReport(
                     database,
-                    filestore.toString(),
+                    filestore.location(),
                     options.deep(),
                     started.truncatedTo(ChronoUnit.SECONDS).toString(),
                     seconds(System.nanoTime() - t0),
@@ -297,12 +310,13 @@ public final class FilestoreChecker {
         }
 
         /** Drops missing-file findings whose file exists now; returns how many files appeared. */
-        int dropAppeared(Path filestore) {
+        int dropAppeared(Filestore filestore) {
             Set<String> appeared = new HashSet<>();
             for (String sha1 : missing) {
-                if (Files.isRegularFile(
-                        filestore.resolve(sha1.substring(0, 2)).resolve(sha1), LinkOption.NOFOLLOW_LINKS)) {
-                    appeared.add(sha1);
+                try {
+                    if (filestore.stat(sha1.substring(0, 2) + "/" + sha1).isPresent()) appeared.add(sha1);
+                } catch (IOException e) {
+                    // unreadable: still missing
                 }
             }
             if (appeared.isEmpty()) return 0;
@@ -336,7 +350,7 @@ public final class FilestoreChecker {
         return "not of the form xx/<sha1>";
     }
 
-    private static FilestoreIndex scan(Path filestore, boolean hash, ExecutorService pool, Progress progress) {
+    private static FilestoreIndex scan(Filestore filestore, boolean hash, ExecutorService pool, Progress progress) {
         try {
             return FilestoreIndex.scan(filestore, hash, pool, progress);
         } catch (IOException e) {
@@ -344,10 +358,10 @@ public final class FilestoreChecker {
         }
     }
 
-    private static LifeboatException filestoreError(Path filestore, IOException e) {
+    private static LifeboatException filestoreError(Filestore filestore, IOException e) {
         return new LifeboatException(
                 Kind.ENVIRONMENT,
-                "cannot read filestore " + filestore + ": " + e,
+                "cannot read filestore " + filestore.location() + ": " + e,
                 e instanceof AccessDeniedException
                         ? "Run as the Odoo system user or give this user read access to the filestore."
                         : "Check that the filestore directory is readable.",

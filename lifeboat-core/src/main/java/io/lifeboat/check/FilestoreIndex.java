@@ -1,19 +1,9 @@
 package io.lifeboat.check;
 
+import io.lifeboat.filestore.Filestore;
 import io.lifeboat.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What a filestore directory holds, in compact form: per {@code xx/} directory, sorted parallel
  * arrays of SHA-1 names, sizes and flags (about 30 bytes a file), so a million files take ~30 MB.
- * Symbolic links are never followed. Flags of distinct files may be set from different threads;
+ * What the filestore holds comes from {@link Filestore}: symbolic links are never followed. Flags of distinct files may be set from different threads;
  * everything else is written by one thread at a time, with {@link Future#get()} ordering the phases.
  */
 final class FilestoreIndex {
@@ -39,14 +29,10 @@ final class FilestoreIndex {
     /** Stray entries beyond this many are counted, not listed. */
     static final int MAX_STRAYS_LISTED = 10_000;
 
-    private static final int BUFFER_SIZE = 1 << 20;
-    private static final ThreadLocal<ByteBuffer> BUFFERS =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_SIZE));
-
     /** An entry of the filestore that is not an Odoo file: {@code relative} to the filestore root. */
     record Stray(String relative, long size, String reason) {}
 
-    private final Path root;
+    private final Filestore filestore;
     private final boolean exists;
     private final Bucket[] buckets = new Bucket[256];
     private final ConcurrentLinkedQueue<Stray> strays = new ConcurrentLinkedQueue<>();
@@ -54,8 +40,8 @@ final class FilestoreIndex {
     private final AtomicLong markers = new AtomicLong();
     private final AtomicLong staleMarkers = new AtomicLong();
 
-    private FilestoreIndex(Path root, boolean exists) {
-        this.root = root;
+    private FilestoreIndex(Filestore filestore, boolean exists) {
+        this.filestore = filestore;
         this.exists = exists;
     }
 
@@ -129,31 +115,27 @@ final class FilestoreIndex {
 
     /**
      * Lists the filestore with {@code pool}: every {@code xx/<sha1>} file with its size, then the
-     * {@code checklist/xx/<sha1>} markers of Odoo's garbage collector. Special files (FIFO, socket,
-     * device) are strays and never opened. With {@code hash}, every regular file is also read (one open
-     * and sequential reads per file, as {@code cat} does) and flagged
-     * {@link #HASHED}, plus {@link #CORRUPT} when its content's SHA-1 differs from its name or {@link
-     * #UNREADABLE} when it cannot be read. A missing root gives an empty index ({@link #exists()} false).
+     * {@code checklist/xx/<sha1>} markers of Odoo's garbage collector; what else it lists are strays
+     * (special files and symbolic links included, never opened or followed). With {@code hash}, every file
+     * is also read and flagged {@link #HASHED}, plus {@link #CORRUPT} when its content's SHA-1 differs
+     * from its name or {@link #UNREADABLE} when it cannot be read. A filestore that does not exist gives an
+     * empty index ({@link #exists()} false).
      */
-    static FilestoreIndex scan(Path root, boolean hash, ExecutorService pool, Progress progress) throws IOException {
-        if (!Files.isDirectory(root)) return new FilestoreIndex(root, false);
-        FilestoreIndex index = new FilestoreIndex(root, true);
-        List<Path> bucketDirs = new ArrayList<>();
-        Path checklist = null;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path p : entries) {
-                String name = p.getFileName().toString();
-                BasicFileAttributes a = attributes(p);
-                if (a == null) continue;
-                if (a.isDirectory() && isBucketName(name)) bucketDirs.add(p);
-                else if (a.isDirectory() && name.equals("checklist")) checklist = p;
-                else if (a.isOther()) index.stray(name, a, specialFile(p) + " (never opened)");
-                else index.stray(name, a, "unexpected entry in the filestore root");
-            }
+    static FilestoreIndex scan(Filestore filestore, boolean hash, ExecutorService pool, Progress progress)
+            throws IOException {
+        if (!filestore.exists()) return new FilestoreIndex(filestore, false);
+        FilestoreIndex index = new FilestoreIndex(filestore, true);
+        Filestore.Listing root = filestore.root();
+        List<String> bucketDirs = new ArrayList<>();
+        List<String> markerDirs = new ArrayList<>();
+        for (String d : root.directories()) (d.indexOf('/') < 0 ? bucketDirs : markerDirs).add(d);
+        for (Filestore.Entry e : root.entries()) {
+            if (e.kind() == Filestore.Entry.Kind.MARKER) index.staleMarkers.incrementAndGet(); // not in a directory
+            else index.stray(e);
         }
         progress.phase(hash ? "hash filestore" : "scan filestore", bucketDirs.size(), "directories");
         List<Future<Bucket>> futures = new ArrayList<>();
-        for (Path dir : bucketDirs) {
+        for (String dir : bucketDirs) {
             futures.add(pool.submit(() -> {
                 Bucket b = index.scanBucket(dir, hash);
                 progress.advance(1);
@@ -161,141 +143,70 @@ final class FilestoreIndex {
             }));
         }
         for (int i = 0; i < bucketDirs.size(); i++) {
-            index.buckets[Integer.parseInt(bucketDirs.get(i).getFileName().toString(), 16)] = await(futures.get(i));
+            index.buckets[Integer.parseInt(bucketDirs.get(i), 16)] = await(futures.get(i));
         }
-        if (checklist != null) index.scanChecklist(checklist, pool);
+        List<Future<?>> markers = new ArrayList<>();
+        for (String dir : markerDirs) {
+            markers.add(pool.submit(() -> {
+                index.scanMarkers(dir);
+                return null;
+            }));
+        }
+        for (Future<?> f : markers) await(f);
         return index;
     }
 
-    private static boolean isBucketName(String name) {
-        return name.length() == 2 && Sha1Key.digit(name.charAt(0)) >= 0 && Sha1Key.digit(name.charAt(1)) >= 0;
-    }
-
-    private static BasicFileAttributes attributes(Path p) throws IOException {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null; // removed while listing
-        }
-    }
-
-    private Bucket scanBucket(Path dir, boolean hash) throws IOException {
-        String prefix = dir.getFileName().toString();
+    private Bucket scanBucket(String dir, boolean hash) throws IOException {
         Bucket b = new Bucket();
-        ByteBuffer buffer = hash ? BUFFERS.get() : null;
-        MessageDigest sha1 = hash ? sha1() : null;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                String name = p.getFileName().toString();
-                String relative = prefix + "/" + name;
-                boolean named = Sha1Key.isSha1(name) && name.startsWith(prefix);
-                // stat before any open: opening a FIFO for reading would block the check forever
-                BasicFileAttributes a = attributes(p);
-                if (a == null) continue;
-                if (a.isOther()) {
-                    stray(relative, a, specialFile(p) + " (never opened)");
-                } else if (!named) {
-                    stray(relative, a, "name is not the SHA-1 of a file in this directory");
-                } else if (a.isSymbolicLink()) {
-                    stray(relative, a, "symbolic link (never followed)");
-                } else if (!a.isRegularFile()) {
-                    stray(relative, a, "not a regular file");
-                } else if (hash) {
-                    long n = hashOne(p, buffer, sha1);
-                    if (n >= 0) {
-                        byte[] d = sha1.digest();
-                        long h = Sha1Key.hi(name);
-                        long m = Sha1Key.mid(name);
-                        int l = Sha1Key.lo(name);
-                        boolean same = Sha1Key.compare(Sha1Key.hi(d), Sha1Key.mid(d), Sha1Key.lo(d), h, m, l) == 0;
-                        b.add(h, m, l, n, same ? HASHED : (byte) (HASHED | CORRUPT));
-                    } else if (attributes(p) != null) { // not removed meanwhile
-                        b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size(), UNREADABLE);
-                    }
-                } else {
-                    b.add(Sha1Key.hi(name), Sha1Key.mid(name), Sha1Key.lo(name), a.size(), (byte) 0);
-                }
+        for (Filestore.Entry e : filestore.list(dir)) {
+            if (e.kind() != Filestore.Entry.Kind.FILE) {
+                stray(e);
+                continue;
             }
+            String name = e.name().substring(3);
+            long h = Sha1Key.hi(name);
+            long m = Sha1Key.mid(name);
+            int l = Sha1Key.lo(name);
+            if (!hash) {
+                b.add(h, m, l, e.size(), (byte) 0);
+                continue;
+            }
+            Filestore.Digest d;
+            try {
+                d = filestore.hash(e.name());
+            } catch (IOException x) {
+                if (present(e.name())) b.add(h, m, l, e.size(), UNREADABLE); // else removed meanwhile
+                continue;
+            }
+            b.add(h, m, l, d.size(), d.sha1().equals(name) ? HASHED : (byte) (HASHED | CORRUPT));
         }
         b.seal();
         return b;
     }
 
-    /** What kind of special file {@code p} is: FIFO, socket, device. Never opens it. */
-    static String specialFile(Path p) {
+    private boolean present(String name) {
         try {
-            int type = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000;
-            return switch (type) {
-                case 0010000 -> "special file: FIFO";
-                case 0140000 -> "special file: socket";
-                case 0020000 -> "special file: character device";
-                case 0060000 -> "special file: block device";
-                default -> "special file";
-            };
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
-            return "special file";
-        }
-    }
-
-    private void scanChecklist(Path checklist, ExecutorService pool) throws IOException {
-        List<Future<?>> futures = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(checklist)) {
-            for (Path dir : dirs) {
-                futures.add(pool.submit(() -> {
-                    scanMarkers(dir);
-                    return null;
-                }));
-            }
-        }
-        for (Future<?> f : futures) await(f);
-    }
-
-    private void scanMarkers(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            staleMarkers.incrementAndGet();
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                markers.incrementAndGet();
-                String name = p.getFileName().toString();
-                long handle = Sha1Key.isSha1(name) ? find(name) : -1;
-                if (handle < 0 || !name.startsWith(dir.getFileName().toString())) staleMarkers.incrementAndGet();
-                else setFlag(handle, MARKED);
-            }
-        }
-    }
-
-    private void stray(String relative, BasicFileAttributes a, String reason) {
-        if (strayCount.incrementAndGet() <= MAX_STRAYS_LISTED) {
-            strays.add(new Stray(relative, a.isRegularFile() ? a.size() : 0, reason));
-        }
-    }
-
-    /** Feeds the file into {@code sha1}; returns the bytes read, or -1 when the file cannot be read. */
-    private static long hashOne(Path file, ByteBuffer buffer, MessageDigest sha1) {
-        sha1.reset();
-        long n = 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (true) {
-                buffer.clear();
-                int r = ch.read(buffer);
-                if (r < 0) break;
-                buffer.flip();
-                sha1.update(buffer);
-                n += r;
-            }
-            return n;
+            return filestore.stat(name).isPresent();
         } catch (IOException e) {
-            return -1;
+            return true;
         }
     }
 
-    static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** Counts the markers of one {@code checklist/xx} directory and flags the files they mark. */
+    private void scanMarkers(String dir) throws IOException {
+        String prefix = dir.substring(dir.indexOf('/') + 1);
+        for (Filestore.Entry e : filestore.list(dir)) {
+            markers.incrementAndGet();
+            String name = e.name().substring(dir.length() + 1);
+            long handle = Sha1Key.isSha1(name) ? find(name) : -1;
+            if (handle < 0 || !name.startsWith(prefix)) staleMarkers.incrementAndGet();
+            else setFlag(handle, MARKED);
+        }
+    }
+
+    private void stray(Filestore.Entry e) {
+        if (strayCount.incrementAndGet() <= MAX_STRAYS_LISTED) {
+            strays.add(new Stray(e.name(), e.size(), e.note()));
         }
     }
 
@@ -313,8 +224,8 @@ final class FilestoreIndex {
         }
     }
 
-    Path root() {
-        return root;
+    Filestore filestore() {
+        return filestore;
     }
 
     boolean exists() {

@@ -1,5 +1,6 @@
 package io.lifeboat.odoo;
 
+import io.lifeboat.filestore.Filestores;
 import io.lifeboat.postgres.PgConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,10 +51,7 @@ public record OdooInstance(
 
     /** The filestore of {@code database}: {@code <data_dir>/filestore/<database>}, like Odoo's {@code config.filestore()}. */
     public Path filestore(String database) {
-        if (database.isEmpty() || database.contains("/") || database.equals(".") || database.equals("..")) {
-            throw new IllegalArgumentException("not a database name: " + database);
-        }
-        return dataDir.resolve("filestore").resolve(database);
+        return Filestores.directory(dataDir, database);
     }
 
     /** The names listed in {@code db_name} (split on commas, trimmed, empty ones dropped). */

@@ -7,6 +7,7 @@ import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.odoo.OdooManifest;
 import io.lifeboat.ports.CaptureSink;
 import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.ports.SizedInputStream;
 import io.lifeboat.runs.PartialFile;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -78,9 +79,17 @@ public final class ZipCaptureSink implements CaptureSink {
         zip.addEntry("dump.sql", dump, EntryHint.COMPRESS);
     }
 
+    /** Fails, as every sink must, when {@code content} does not hold exactly {@code size} bytes. */
     @Override
     public void file(String relative, long size, InputStream content) throws IOException {
-        zip.addEntry("filestore/" + relative, content, EntryHint.AUTO);
+        InputStream sized = new SizedInputStream(
+                content,
+                size,
+                seen -> new IOException(
+                        seen > size
+                                ? "file " + relative + " is longer than its size " + size
+                                : "file " + relative + " ended after " + seen + " of " + size + " bytes"));
+        zip.addEntry("filestore/" + relative, sized, EntryHint.AUTO);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lifeboat.repair;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.filestore.Filestores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -26,7 +27,8 @@ final class DirectoryContentProvider implements ContentProvider {
         this.root = root;
         List<Path> found = new ArrayList<>();
         found.add(root);
-        Path nested = root.resolve("filestore");
+        // an extracted Odoo zip keeps its files in filestore/, a data directory its databases' filestores
+        Path nested = Filestores.root(root);
         if (Files.isDirectory(nested)) {
             found.add(nested);
             try (DirectoryStream<Path> dbs = Files.newDirectoryStream(nested, Files::isDirectory)) {

@@ -10,6 +10,9 @@ import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.check.CheckReport;
 import io.lifeboat.check.Finding;
 import io.lifeboat.check.FindingKind;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.filestore.Filestores;
+import io.lifeboat.filestore.LocalFilestore;
 import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.postgres.PgConnection;
@@ -17,14 +20,10 @@ import io.lifeboat.progress.Progress;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,7 +36,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -133,6 +131,8 @@ public final class FilestoreQuarantine {
                 manifest, new Manifest(1, report.database(), filestore.toString(), created, "in-progress", planned));
 
         progress.phase("quarantine orphans", planned.size(), "files");
+        LocalFilestore live = new LocalFilestore(filestore);
+        LocalFilestore area = new LocalFilestore(dir);
         List<Entry> moved = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         long bytes = 0;
@@ -144,12 +144,10 @@ public final class FilestoreQuarantine {
                 try {
                     for (Entry e : batch) {
                         if (referenced.contains(e.relative())
-                                || !unchanged(filestore.resolve(e.relative()), e.size())) {
+                                || !unchanged(live, e.relative(), e.size())
+                                || moveSameFileSystem(live, area, e.relative()) != Filestore.Move.MOVED) {
                             kept.add(e.relative());
                         } else {
-                            Path target = dir.resolve(e.relative());
-                            Files.createDirectories(target.getParent());
-                            moveSameFileSystem(filestore.resolve(e.relative()), target);
                             moved.add(e);
                             bytes += e.size();
                         }
@@ -167,12 +165,8 @@ public final class FilestoreQuarantine {
                             + " files already moved are listed in " + manifest + ".",
                     e);
         } finally {
-            for (Path d : new LinkedHashSet<>(moved.stream()
-                    .map(e -> filestore.resolve(e.relative()).getParent())
-                    .toList())) {
-                Repairs.syncDirectory(d);
-                Repairs.syncDirectory(dir.resolve(d.getFileName()));
-            }
+            live.sync();
+            area.sync();
             writeManifest(
                     manifest, new Manifest(1, report.database(), filestore.toString(), created, "complete", moved));
         }
@@ -198,41 +192,34 @@ public final class FilestoreQuarantine {
         }
         Path dir = manifestFile.toAbsolutePath().getParent();
         Path target = checkManifest(m, manifestFile, filestore);
-        Repairs.Ownership ownership = Repairs.Ownership.of(target);
+        LocalFilestore into = new LocalFilestore(target).withOwnershipOfRoot();
+        LocalFilestore area = new LocalFilestore(dir);
         progress.phase("move back from quarantine", m.entries().size(), "files");
         List<String> restored = new ArrayList<>();
         List<String> present = new ArrayList<>();
         List<String> absent = new ArrayList<>();
-        Set<Path> dirs = new HashSet<>();
-        for (Entry e : m.entries()) {
-            Path from = dir.resolve(e.relative());
-            Path to = target.resolve(e.relative());
-            if (!Files.isDirectory(from.getParent(), LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
-                absent.add(e.relative());
-            } else if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-                present.add(e.relative());
-            } else {
-                if (!Files.exists(to.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(to.getParent());
-                    ownership.applyToDirectory(to.getParent());
-                } else if (!Files.isDirectory(to.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+        try {
+            for (Entry e : m.entries()) {
+                Filestore.Move move;
+                try {
+                    move = into.unquarantine(e.relative(), area);
+                } catch (NotDirectoryException x) {
                     throw new LifeboatException(
                             Kind.CONFLICT,
-                            "the filestore has a symbolic link or file where a directory is needed: " + to.getParent(),
+                            "the filestore has a symbolic link or file where a directory is needed: " + x.getFile(),
                             "Files already moved back stay in the filestore; fix the filestore and run again.");
                 }
-                if (link(from, to)) {
-                    Files.deleteIfExists(from);
-                    restored.add(e.relative());
-                    dirs.add(to.getParent());
-                } else {
-                    present.add(e.relative());
+                switch (move) {
+                    case MOVED -> restored.add(e.relative());
+                    case PRESENT -> present.add(e.relative());
+                    case ABSENT -> absent.add(e.relative());
                 }
+                progress.advance(1);
             }
-            progress.advance(1);
+        } finally {
+            into.sync();
+            area.sync();
         }
-        dirs.forEach(Repairs::syncDirectory);
         return new RestoreResult(restored, present, absent);
     }
 
@@ -269,14 +256,7 @@ public final class FilestoreQuarantine {
         } catch (InvalidPathException e) {
             // refused below
         }
-        if (target == null
-                || !target.isAbsolute()
-                || !target.normalize().equals(target)
-                || !target.getFileName().toString().equals(m.database())
-                || target.getParent() == null
-                || target.getParent().getFileName() == null
-                || !target.getParent().getFileName().toString().equals("filestore")
-                || !Files.isDirectory(target)) {
+        if (target == null || !Filestores.isDirectoryOf(target, m.database()) || !Files.isDirectory(target)) {
             throw new LifeboatException(
                     Kind.BAD_INPUT,
                     "quarantine manifest " + manifestFile + " names filestore " + DatabaseNames.quoted(m.filestore())
@@ -318,38 +298,20 @@ public final class FilestoreQuarantine {
         return referenced;
     }
 
-    private static boolean unchanged(Path file, long size) throws IOException {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() && a.size() == size;
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+    private static boolean unchanged(Filestore filestore, String name, long size) throws IOException {
+        return filestore.stat(name).map(f -> f.size() == size).orElse(false);
     }
 
-    private static void moveSameFileSystem(Path from, Path to) throws IOException {
+    private static Filestore.Move moveSameFileSystem(LocalFilestore from, LocalFilestore area, String name)
+            throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return from.quarantine(name, area);
         } catch (AtomicMoveNotSupportedException e) {
             throw new LifeboatException(
                     Kind.ENVIRONMENT,
-                    "cannot move " + from + " into the quarantine without copying",
+                    "cannot move " + from.path(name) + " into the quarantine without copying",
                     "Choose a quarantine directory on the filestore's file system.",
                     e);
-        }
-    }
-
-    /** Links {@code to} to {@code from} (or, without hard links, moves it) unless {@code to} exists; false when it did. */
-    private static boolean link(Path from, Path to) throws IOException {
-        try {
-            Files.createLink(to, from);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) return false;
-            Files.move(from, to);
-            return true;
         }
     }
 

@@ -8,37 +8,26 @@ import io.lifeboat.progress.Progress;
 import io.lifeboat.repository.internal.BlobId;
 import io.lifeboat.repository.internal.BlobIndex;
 import io.lifeboat.repository.internal.Chunker;
-import io.lifeboat.repository.internal.Crypto;
 import io.lifeboat.repository.internal.IndexEntry;
-import io.lifeboat.repository.internal.Json;
-import io.lifeboat.repository.internal.MetaObjects;
-import io.lifeboat.repository.internal.Packs;
 import io.lifeboat.repository.internal.RepoKeys;
 import io.lifeboat.storage.Backend;
-import io.lifeboat.storage.ContentSource;
 import io.lifeboat.storage.ObjectInfo;
-import io.lifeboat.storage.ObjectNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import javax.crypto.AEADBadTagException;
 
 /**
  * A Lifeboat repository in a {@link Backend} (format: docs/repository-format.md).
@@ -50,14 +39,15 @@ import javax.crypto.AEADBadTagException;
  * <p>Thread-safe. Every object is written once (locks excepted) and a snapshot becomes visible
  * atomically with its record, after everything it refers to. {@link #close()} stops background
  * threads; it does not close the backend, which the caller owns.
+ *
+ * <p>Its parts: {@link RepositoryOpener} creates and checks the config and keys, {@link PackStore}
+ * holds the index and reads blobs, {@link SnapshotRecords} lists and writes snapshot records; {@link
+ * SnapshotWriter} and {@link SnapshotSource} write and read one snapshot, {@link Forget}, {@link
+ * Prune} and {@link Verify} maintain the whole. (Somewhat over 400 lines: the public face of the
+ * package, plus one-line package-private delegates that keep the classes using its parts unchanged.)
  */
 public final class Repository implements AutoCloseable {
     public static final int FORMAT_VERSION = 1;
-    static final int MIN_CHUNK = 256 * 1024;
-    static final int AVG_CHUNK = 1024 * 1024;
-    static final int MAX_CHUNK = 8 * 1024 * 1024;
-    static final int FILE_BLOB_MAX = 8 * 1024 * 1024;
-    static final int PACK_SIZE = 16 * 1024 * 1024;
 
     /**
      * Tunables: the clock (tests), lock timing, how many packs a backup writes between index
@@ -117,42 +107,32 @@ public final class Repository implements AutoCloseable {
     private final RepoKeys keys;
     private final byte[] writeSecret;
     private final List<Recipient> writeRecipients;
-    private final List<byte[]> secretScalars;
-    private final List<byte[]> secretPublics;
-    private final int avg;
-    private final int min;
-    private final int max;
     private final int fileBlobMax;
     private final int packSize;
     private final Chunker chunker;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService readPool;
-    private final Map<String, byte[]> packKeys = new ConcurrentHashMap<>();
-    private final Map<String, SnapshotInfo> records = new ConcurrentHashMap<>();
-    private volatile BlobIndex index;
+    private final PackStore packs;
+    private final SnapshotRecords records;
 
-    private Repository(
-            Backend backend,
-            Options options,
-            JsonNode config,
-            byte[] writeSecret,
-            List<Recipient> writeRecipients,
-            List<SecretKey> secrets) {
+    private Repository(Backend backend, Options options, RepositoryOpener.Opened opened, List<SecretKey> secrets) {
+        JsonNode config = opened.config();
         this.backend = backend;
         this.options = options;
         this.id = config.path("id").asText();
-        this.writeSecret = writeSecret;
+        this.writeSecret = opened.writeSecret();
         this.keys = new RepoKeys(id, writeSecret);
-        this.writeRecipients = List.copyOf(writeRecipients);
-        this.secretScalars = secrets.stream().map(SecretKey::scalar).toList();
-        this.secretPublics = secrets.stream().map(s -> s.recipient().raw()).toList();
+        this.writeRecipients = List.copyOf(opened.recipients());
         JsonNode ch = config.path("chunker");
-        this.min = ch.path("min").asInt();
-        this.avg = ch.path("avg").asInt();
-        this.max = ch.path("max").asInt();
         this.fileBlobMax = config.path("fileBlobMax").asInt();
         this.packSize = config.path("packSize").asInt();
-        this.chunker = new Chunker(keys.gear(), min, avg, max);
+        this.chunker = new Chunker(
+                keys.gear(),
+                ch.path("min").asInt(),
+                ch.path("avg").asInt(),
+                ch.path("max").asInt());
+        this.packs = new PackStore(backend, keys, secrets);
+        this.records = new SnapshotRecords(backend, keys);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("lifeboat-lock").factory());
         this.readPool = Executors.newFixedThreadPool(
@@ -167,31 +147,7 @@ public final class Repository implements AutoCloseable {
      * backup machines. Fails with CONFLICT when {@code config} already exists.
      */
     public static WriterKey init(Backend backend, List<Recipient> recipients) throws IOException {
-        if (recipients.isEmpty()) throw new IllegalArgumentException("at least one recipient");
-        if (backend.stat("config").isPresent()) {
-            throw new LifeboatException(
-                    Kind.CONFLICT,
-                    "a repository already exists at " + backend.location(),
-                    "Open it with its key, or choose an empty location.");
-        }
-        String id = Crypto.hex(Crypto.random(32));
-        byte[] w = Crypto.random(32);
-        for (Recipient r : recipients) writeKeyObject(backend, r, w);
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("format", "lifeboat-repository").put("version", FORMAT_VERSION).put("id", id);
-        c.put("created", Instant.now().toString());
-        c.putObject("chunker")
-                .put("algorithm", "fastcdc-gear-v1")
-                .put("min", MIN_CHUNK)
-                .put("avg", AVG_CHUNK)
-                .put("max", MAX_CHUNK);
-        c.put("fileBlobMax", FILE_BLOB_MAX).put("packSize", PACK_SIZE);
-        c.put("keyCheck", Base64.getEncoder().encodeToString(new RepoKeys(id, w).keyCheck()));
-        backend.save(
-                "config",
-                ContentSource.ofBytes(
-                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(c)));
-        return new WriterKey(id, recipients, w);
+        return RepositoryOpener.init(backend, recipients);
     }
 
     /** Creates a repository sealed to {@code key}'s recipient and opens it with full access. */
@@ -206,108 +162,7 @@ public final class Repository implements AutoCloseable {
 
     /** Opens a repository; wrong keys, damaged or newer-format repositories are refused clearly. */
     public static Repository open(Backend backend, Keys keys, Options options) throws IOException {
-        JsonNode config = readConfig(backend);
-        String id = config.path("id").asText();
-        byte[] expectedCheck =
-                Base64.getDecoder().decode(config.path("keyCheck").asText());
-        byte[] w = null;
-        List<Recipient> recipients = new ArrayList<>();
-        if (keys.writer().isPresent()) {
-            WriterKey wk = keys.writer().get();
-            if (!wk.repositoryId().equals(id)) {
-                throw new LifeboatException(
-                        Kind.USAGE,
-                        "the writer key belongs to repository " + shortId(wk.repositoryId()) + ", not to " + shortId(id)
-                                + " at " + backend.location(),
-                        "Use the writer key made for this repository.");
-            }
-            w = wk.writeSecret();
-            recipients.addAll(wk.recipients());
-        }
-        if (!keys.secrets().isEmpty()) {
-            byte[] fromKeys = writeSecretFromKeys(backend, keys.secrets());
-            if (w != null && !java.security.MessageDigest.isEqual(w, fromKeys)) {
-                throw new LifeboatException(
-                        Kind.USAGE,
-                        "the writer key and the secret key belong to different repositories",
-                        "Use keys made for the same repository.");
-            }
-            if (w == null) w = fromKeys;
-            if (recipients.isEmpty()) keys.secrets().forEach(s -> recipients.add(s.recipient()));
-        }
-        if (!java.security.MessageDigest.isEqual(new RepoKeys(id, w).keyCheck(), expectedCheck)) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "the key does not match repository " + shortId(id),
-                    "Use the writer key or secret key made for this repository.");
-        }
-        return new Repository(backend, options, config, w, recipients, keys.secrets());
-    }
-
-    private static JsonNode readConfig(Backend backend) throws IOException {
-        JsonNode c;
-        try (InputStream in = backend.load("config")) {
-            c = Json.MAPPER.readTree(in.readAllBytes());
-        } catch (ObjectNotFoundException e) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "no repository at " + backend.location(),
-                    "Check the location, or create a repository with repo init.");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new LifeboatException(
-                    Kind.INTEGRITY,
-                    "repository config at " + backend.location() + " is damaged",
-                    "Restore it from a copy.");
-        }
-        if (c == null || !"lifeboat-repository".equals(c.path("format").asText())) {
-            throw new LifeboatException(
-                    Kind.USAGE, backend.location() + " is not a lifeboat repository", "Check the location.");
-        }
-        int v = c.path("version").asInt();
-        if (v > FORMAT_VERSION) {
-            throw new LifeboatException(
-                    Kind.ENVIRONMENT,
-                    "repository format version " + v + " is newer than this lifeboat supports (" + FORMAT_VERSION + ")",
-                    "Upgrade lifeboat to use this repository.");
-        }
-        if (v < 1 || !c.path("id").asText().matches("[0-9a-f]{64}")) {
-            throw new LifeboatException(Kind.INTEGRITY, "repository config is damaged", "Restore it from a copy.");
-        }
-        return c;
-    }
-
-    private static void writeKeyObject(Backend backend, Recipient r, byte[] w) throws IOException {
-        byte[] eph = Crypto.random(32);
-        byte[] stanza = Crypto.stanza(eph, Crypto.x25519Public(eph), r.raw(), w);
-        ObjectNode k = Json.MAPPER.createObjectNode();
-        k.put("recipient", r.encoded())
-                .put("created", Instant.now().toString())
-                .put("writeSecret", Base64.getEncoder().encodeToString(stanza));
-        MetaObjects.save(backend, "keys/", Json.MAPPER.writeValueAsBytes(k));
-    }
-
-    private static byte[] writeSecretFromKeys(Backend backend, List<SecretKey> secrets) throws IOException {
-        for (ObjectInfo o : backend.list("keys/")) {
-            JsonNode k = Json.MAPPER.readTree(MetaObjects.loadChecked(backend, o.name()));
-            for (SecretKey s : secrets) {
-                if (!s.recipient().encoded().equals(k.path("recipient").asText())) continue;
-                byte[] stanza = Base64.getDecoder().decode(k.path("writeSecret").asText());
-                try {
-                    byte[] w = Crypto.openStanza(
-                            stanza, 0, s.scalar(), s.recipient().raw());
-                    if (w != null) return w;
-                } catch (AEADBadTagException e) {
-                    throw new LifeboatException(
-                            Kind.INTEGRITY,
-                            o.name() + " fails authentication",
-                            "Restore it from a copy of the repository.");
-                }
-            }
-        }
-        throw new LifeboatException(
-                Kind.USAGE,
-                "the secret key does not open this repository",
-                "Use the secret key that 'lifeboat repo init' made for this repository.");
+        return new Repository(backend, options, RepositoryOpener.open(backend, keys), keys.secrets());
     }
 
     /**
@@ -316,7 +171,7 @@ public final class Repository implements AutoCloseable {
      */
     public WriterKey addRecipient(Recipient recipient) throws IOException {
         requireRead("add a key");
-        writeKeyObject(backend, recipient, writeSecret);
+        RepositoryOpener.writeKeyObject(backend, recipient, writeSecret);
         return new WriterKey(id, List.of(recipient), writeSecret);
     }
 
@@ -338,7 +193,7 @@ public final class Repository implements AutoCloseable {
 
     /** Whether this repository was opened with a secret key (reading possible). */
     public boolean canRead() {
-        return !secretScalars.isEmpty();
+        return packs.canRead();
     }
 
     Backend backend() {
@@ -414,47 +269,26 @@ public final class Repository implements AutoCloseable {
         return n;
     }
 
-    // ---------------------------------------------------------------- index
+    // ---------------------------------------------------------------- index and blobs (see PackStore)
 
     /** The index, loaded on first use. */
     BlobIndex index() throws IOException {
-        BlobIndex i = index;
-        if (i == null) {
-            synchronized (this) {
-                if (index == null) index = loadIndex();
-                i = index;
-            }
-        }
-        return i;
+        return packs.index();
     }
 
     /** Forgets the cached index (after prune). */
-    synchronized void invalidateIndex() {
-        index = null;
-    }
-
-    private BlobIndex loadIndex() throws IOException {
-        BlobIndex i = new BlobIndex();
-        for (ObjectInfo o : backend.list("index/")) {
-            for (var e : readIndexObject(o.name()).entrySet()) i.addPack(e.getKey(), e.getValue());
-            i.addIndexObject(o.name());
-        }
-        return i;
+    void invalidateIndex() {
+        packs.invalidateIndex();
     }
 
     Map<String, List<IndexEntry>> readIndexObject(String name) throws IOException {
-        byte[] stored = MetaObjects.loadChecked(backend, name);
-        return MetaObjects.decodeIndex(MetaObjects.open(keys.metaKey(), MetaObjects.INDEX, stored, name), name);
+        return packs.readIndexObject(name);
     }
 
     /** Writes one index object for these packs; returns its object name and stored size. */
-    ObjectInfo writeIndex(Map<String, List<IndexEntry>> packs) throws IOException {
-        byte[] stored = MetaObjects.seal(keys.metaKey(), MetaObjects.INDEX, MetaObjects.encodeIndex(packs));
-        String hex = MetaObjects.save(backend, "index/", stored);
-        return new ObjectInfo("index/" + hex, stored.length);
+    ObjectInfo writeIndex(Map<String, List<IndexEntry>> entries) throws IOException {
+        return packs.writeIndex(entries);
     }
-
-    // ---------------------------------------------------------------- blobs
 
     /** Reads, authenticates and checks one blob. */
     byte[] readBlob(BlobId blob) throws IOException {
@@ -464,60 +298,11 @@ public final class Repository implements AutoCloseable {
                         Kind.INTEGRITY,
                         "blob " + blob.hex().substring(0, 12) + " is not in the repository index",
                         "Run verify to see which snapshots are affected."));
-        return readBlob(e);
-    }
-
-    byte[] readBlob(IndexEntry e) throws IOException {
-        byte[] fileKey = packKey(e.pack());
-        byte[] stored;
-        try (InputStream in = backend.load(Packs.objectName(e.pack()), e.offset(), e.storedLength())) {
-            stored = in.readNBytes(e.storedLength());
-        } catch (ObjectNotFoundException x) {
-            throw missingPack(e.pack());
-        }
-        if (stored.length != e.storedLength()) throw Packs.damaged(e.pack(), "shorter than its index says");
-        return Packs.openBlob(fileKey, e, stored, 0, keys);
-    }
-
-    byte[] packKey(String pack) throws IOException {
-        byte[] k = packKeys.get(pack);
-        if (k != null) return k;
-        String name = Packs.objectName(pack);
-        byte[] first6;
-        byte[] prefix;
-        try {
-            try (InputStream in = backend.load(name, 0, 6)) {
-                first6 = in.readNBytes(6);
-            }
-            int plen = Packs.prefixLength(pack, first6);
-            try (InputStream in = backend.load(name, 0, plen)) {
-                prefix = in.readNBytes(plen);
-            }
-            if (prefix.length != plen) throw Packs.damaged(pack, "truncated");
-        } catch (ObjectNotFoundException x) {
-            throw missingPack(pack);
-        }
-        k = fileKeyOf(pack, prefix);
-        packKeys.put(pack, k);
-        return k;
+        return packs.readBlob(e);
     }
 
     byte[] fileKeyOf(String pack, byte[] prefix) {
-        byte[] k = Packs.fileKey(pack, prefix, secretScalars, secretPublics);
-        if (k == null) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "pack " + pack.substring(0, 12) + " is sealed to a key you did not give",
-                    "Give the secret key that 'lifeboat repo init' made for this repository.");
-        }
-        return k;
-    }
-
-    static LifeboatException missingPack(String pack) {
-        return new LifeboatException(
-                Kind.INTEGRITY,
-                "pack " + pack.substring(0, 12) + " is missing from the repository",
-                "Run verify to see which snapshots are affected.");
+        return packs.fileKeyOf(pack, prefix);
     }
 
     /** A stream over the concatenated plaintext of {@code blobs}, fetching ahead on the read pool. */
@@ -538,22 +323,7 @@ public final class Repository implements AutoCloseable {
 
     /** All snapshots, oldest first. Records are authenticated; a damaged record fails the listing. */
     public List<SnapshotInfo> snapshots() throws IOException {
-        List<SnapshotInfo> out = new ArrayList<>();
-        for (ObjectInfo o : backend.list("snapshots/")) {
-            String hex = o.name().substring("snapshots/".length());
-            SnapshotInfo s = records.get(hex);
-            if (s == null) {
-                try {
-                    s = readRecord(hex);
-                } catch (ObjectNotFoundException e) {
-                    continue;
-                }
-                records.put(hex, s);
-            }
-            out.add(s);
-        }
-        out.sort(Comparator.comparing(SnapshotInfo::time).thenComparing(SnapshotInfo::id));
-        return out;
+        return records.list();
     }
 
     /**
@@ -575,24 +345,15 @@ public final class Repository implements AutoCloseable {
     }
 
     SnapshotInfo readRecord(String hex) throws IOException {
-        String name = "snapshots/" + hex;
-        byte[] stored = MetaObjects.loadChecked(backend, name);
-        byte[] body = MetaObjects.open(keys.metaKey(), MetaObjects.SNAPSHOT, stored, name);
-        return Records.parse(hex, Json.MAPPER.readTree(body), name);
+        return records.read(hex);
     }
 
     String writeRecord(ObjectNode record) throws IOException {
-        byte[] stored = MetaObjects.seal(keys.metaKey(), MetaObjects.SNAPSHOT, Json.MAPPER.writeValueAsBytes(record));
-        return MetaObjects.save(backend, "snapshots/", stored);
-    }
-
-    int sealedRecordSize(ObjectNode record) throws IOException {
-        return Crypto.NONCE + Crypto.TAG + 1 + Json.MAPPER.writeValueAsBytes(record).length;
+        return records.write(record);
     }
 
     void deleteRecord(String hex) throws IOException {
-        backend.delete("snapshots/" + hex);
-        records.remove(hex);
+        records.delete(hex);
     }
 
     Tree loadTree(SnapshotInfo s) throws IOException {
@@ -611,9 +372,9 @@ public final class Repository implements AutoCloseable {
      */
     public Optional<InputStream> findFileBySha1(String sha1) throws IOException {
         requireRead("read files");
-        String want = sha1.toLowerCase(java.util.Locale.ROOT);
+        String want = sha1.toLowerCase(Locale.ROOT);
         List<SnapshotInfo> all = new ArrayList<>(snapshots());
-        java.util.Collections.reverse(all);
+        Collections.reverse(all);
         for (SnapshotInfo s : all) {
             for (Tree.FileEntry f : loadTree(s).files) {
                 if (want.equals(f.sha1()) && !f.path().startsWith("checklist/")) {
@@ -667,16 +428,5 @@ public final class Repository implements AutoCloseable {
 
     static String shortId(String hex) {
         return hex.length() > 8 ? hex.substring(0, 8) : hex;
-    }
-
-    static Map<String, List<IndexEntry>> byPack(List<IndexEntry> entries) {
-        Map<String, List<IndexEntry>> m = new LinkedHashMap<>();
-        for (IndexEntry e : entries)
-            m.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(e);
-        return m;
-    }
-
-    static byte[] hexBytes(String hex) {
-        return HexFormat.of().parseHex(hex);
     }
 }

@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.filestore.Filestores;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.runs.RunLedger;
@@ -65,7 +66,7 @@ public final class Leftovers {
                 "SELECT rolname FROM pg_roles WHERE rolname LIKE '" + RestoreRole.PREFIX.replace("_", "\\_") + "%'")) {
             if (!known.contains("role:" + role)) out.add(new Item("role", role, "unknown", false));
         }
-        Path filestores = dataDir.resolve("filestore");
+        Path filestores = Filestores.root(dataDir);
         if (Files.isDirectory(filestores)) {
             try (DirectoryStream<Path> s = Files.newDirectoryStream(filestores, "*_lbnew_*")) {
                 for (Path p : s) {
@@ -100,8 +101,7 @@ public final class Leftovers {
                 boolean ok = switch (type) {
                     case "database" -> admin.dropQuietly(i.name());
                     case "role" -> admin.dropRoleQuietly(i.name());
-                    case "directory" ->
-                        isTemporaryDirectory(dataDir, i.name()) && RestoreEngine.removeTree(Path.of(i.name()));
+                    case "directory" -> isTemporaryDirectory(dataDir, i.name()) && Trees.remove(Path.of(i.name()));
                     default -> deleteFile(i.name());
                 };
                 if (ok) removed.add(i);
@@ -156,7 +156,7 @@ public final class Leftovers {
         Path p = Path.of(path).toAbsolutePath().normalize();
         return p.getParent() != null
                 && p.getParent()
-                        .equals(dataDir.resolve("filestore").toAbsolutePath().normalize())
+                        .equals(Filestores.root(dataDir).toAbsolutePath().normalize())
                 && p.getFileName().toString().contains("_lbnew_");
     }
 

@@ -2,40 +2,25 @@ package io.lifeboat.restore;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.odoo.StoreFname;
-import io.lifeboat.ports.DumpFormat;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.filestore.Filestores;
+import io.lifeboat.filestore.LocalFilestore;
 import io.lifeboat.ports.RestoreSource;
 import io.lifeboat.postgres.ParallelPlainLoader;
 import io.lifeboat.postgres.PgConnection;
-import io.lifeboat.postgres.PlainDumpFilter;
-import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.progress.Progress;
 import io.lifeboat.runs.RunLedger;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Restores an Odoo instance from a {@link RestoreSource} without ever destroying current data first.
@@ -129,8 +114,9 @@ public final class RestoreEngine {
             return new Target(connection, dataDir, tools.pgRestore().path());
         }
 
+        /** {@code <data_dir>/filestore/<db>}. */
         public Path filestore(String db) {
-            return dataDir.resolve("filestore").resolve(db);
+            return Filestores.directory(dataDir, db);
         }
     }
 
@@ -237,7 +223,7 @@ public final class RestoreEngine {
                     ledger.add(dbRes, () -> withAdmin(a -> a.dropQuietly(tmpName)));
                     admin.createDatabase(tmpName, isolate ? role.name() : owner, loadAs);
                 }
-                if (wantFiles) ledger.add(dirRes, () -> removeTree(tmpDir));
+                if (wantFiles) ledger.add(dirRes, () -> Trees.remove(tmpDir));
                 ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "lifeboat-restore");
                     t.setDaemon(true);
@@ -247,14 +233,16 @@ public final class RestoreEngine {
                     Future<?> files = wantFiles
                             ? pool.submit(() -> {
                                 long t0 = System.nanoTime();
-                                extractFilestore(source, tmpDir);
+                                Files.createDirectories(tmpDir);
+                                Filestore into = new LocalFilestore(tmpDir).withDeferredSync();
+                                new FilestoreExtraction(source, into, options.jobs(), ledger, progress, report).run();
                                 report.filestoreMillis = (System.nanoTime() - t0) / 1_000_000;
                                 return null;
                             })
                             : null;
                     if (wantDb) {
                         long t0 = System.nanoTime();
-                        loadDump(source, tmpName);
+                        database().load(source, tmpName);
                         report.loadMillis = (System.nanoTime() - t0) / 1_000_000;
                     }
                     if (files != null) await(files);
@@ -262,7 +250,7 @@ public final class RestoreEngine {
                     pool.shutdownNow();
                 }
                 String verifyDb = wantDb ? tmpName : (dbExists ? name : null);
-                if (wantDb) finishDatabase(tmpName);
+                if (wantDb) database().finish(tmpName);
                 // a database-only restore next to no filestore at all: nothing to compare the files with
                 Path checkFiles = wantFiles ? tmpDir : Files.isDirectory(finalDir) ? finalDir : null;
                 if (checkFiles == null) {
@@ -270,8 +258,15 @@ public final class RestoreEngine {
                     report.notes.add("referenced files not checked: " + finalDir
                             + " does not exist (database-only restore); restore the filestore with --filestore-only");
                 }
-                if (verifyDb != null) verify(verifyDb, checkFiles, wantDb);
-                failIfUnsafe();
+                Verifier verifier = new Verifier(report, progress);
+                if (verifyDb != null) {
+                    verifier.verify(
+                            wantDb ? loadAs : target.connection(),
+                            verifyDb,
+                            checkFiles == null ? null : new LocalFilestore(checkFiles),
+                            wantDb);
+                }
+                verifier.failIfUnsafe(options.strict());
                 if (role != null) {
                     admin.handOver(tmpName, role.name(), owner);
                     role.drop(admin);
@@ -280,21 +275,25 @@ public final class RestoreEngine {
                 } else if (wantDb && !owner.equals(me.name())) {
                     admin.handOver(tmpName, me.name(), owner);
                 }
-                if (wantFiles) syncTree(tmpDir);
+                if (wantFiles) Trees.sync(tmpDir);
                 String rollbackName = Rollbacks.asideName(name);
                 synchronized (ledger) { // an interruption waits for the swap, or comes before it
                     ledger.checkCancelled();
-                    swap(
+                    Rollbacks.Point point = Swap.withRollbackPoint(
                             admin,
-                            name,
-                            tmpName,
-                            wantDb,
-                            wantDb && dbExists,
-                            wantFiles,
-                            tmpDir,
-                            finalDir,
-                            rollbackName,
-                            dirExists);
+                            target.dataDir(),
+                            report.source,
+                            new Swap.Plan(
+                                    name,
+                                    wantDb ? tmpName : null,
+                                    wantDb && dbExists,
+                                    rollbackName,
+                                    finalDir,
+                                    wantFiles ? tmpDir : null,
+                                    dirExists,
+                                    target.filestore(rollbackName)));
+                    report.rollbackDatabase = point.database();
+                    report.rollbackFilestore = point.filestore();
                     ledger.release(dbRes);
                     ledger.release(dirRes);
                 }
@@ -302,7 +301,7 @@ public final class RestoreEngine {
             } finally {
                 if (!swapped) {
                     if (!wantDb || admin.dropQuietly(tmpName)) ledger.release(dbRes);
-                    if (removeTree(tmpDir)) ledger.release(dirRes);
+                    if (Trees.remove(tmpDir)) ledger.release(dirRes);
                 }
                 if (role != null && admin.dropRoleQuietly(role.name())) ledger.release(roleRes);
                 ledger.close();
@@ -332,303 +331,11 @@ public final class RestoreEngine {
         io.lifeboat.odoo.DatabaseNames.check(name, Kind.USAGE, "", null);
     }
 
-    // ---------------------------------------------------------------- database
-
-    private void loadDump(RestoreSource source, String db) throws IOException {
-        DumpFormat format = source.dumpFormat().orElseThrow();
-        boolean streamed = format == DumpFormat.PLAIN || (format == DumpFormat.CUSTOM && options.jobs() <= 1);
-        if (streamed) progress.phase("load database", source.dumpSize().orElse(-1), "bytes");
-        else progress.phase("load database", -1, "");
-        var env = loadAs.env(db);
-        if (format == DumpFormat.PLAIN) {
-            if (!writtenByPgDump(source)) {
-                throw new LifeboatException(
-                        Kind.BAD_INPUT,
-                        "the plain SQL dump was not written by pg_dump (it does not start with pg_dump's header)",
-                        "Lifeboat loads only pg_dump's output, never arbitrary SQL scripts; restore a pg_dump"
-                                + " dump (plain, custom or directory format) or an Odoo backup zip.");
-            }
-            try (InputStream dump = new PlainDumpFilter(source.openDump())) {
-                new ParallelPlainLoader(loadAs, db, Math.max(1, options.jobs()), progress).load(dump);
-            } catch (SQLException e) {
-                throw new LifeboatException(
-                        Kind.BAD_INPUT, "loading the dump failed: " + e.getMessage(), "The target was not changed.", e);
-            } catch (UncheckedIOException e) {
-                throw unwrap(e);
-            }
-            return;
-        }
-        List<String> cmd =
-                new ArrayList<>(List.of(target.pgRestore().toString(), "--no-owner", "--exit-on-error", "-d", db));
-        int jobs = Math.max(1, options.jobs());
-        Path scratch = null;
-        try {
-            if (jobs > 1 || format == DumpFormat.DIRECTORY) {
-                scratch = Files.createDirectories(
-                                target.dataDir().resolve("lifeboat").resolve("tmp"))
-                        .resolve("restore-" + randomSuffix());
-                Files.createDirectories(scratch);
-                Path path = source.dumpPath(scratch);
-                if (jobs > 1) cmd.add("--jobs=" + jobs);
-                cmd.add(path.toString());
-                ProcessRunner.command(cmd)
-                        .env(env)
-                        .failureKind(Kind.BAD_INPUT)
-                        .hint("pg_restore stopped at the first error; the target was not changed.")
-                        .run();
-            } else {
-                try (InputStream dump = new ProgressInputStream(source.openDump(), progress)) {
-                    ProcessRunner.command(cmd)
-                            .env(env)
-                            .stdin(dump)
-                            .failureKind(Kind.BAD_INPUT)
-                            .hint("pg_restore stopped at the first error; the target was not changed.")
-                            .run();
-                }
-            }
-        } finally {
-            if (scratch != null) deleteTreeQuietly(scratch);
-        }
-    }
-
-    /** Copy identity and neutralization, in one transaction on the new database. */
-    private void finishDatabase(String db) throws SQLException {
-        try (Connection c = loadAs.open(db)) {
-            c.setAutoCommit(false);
-            if (!tableExists(c, "ir_config_parameter")) {
-                throw new LifeboatException(
-                        Kind.BAD_INPUT,
-                        "the restored database is not an Odoo database (no ir_config_parameter table)",
-                        "Check that the archive is an Odoo backup.");
-            }
-            if (report.copy) report.newDatabaseUuid = CopyIdentity.apply(c);
-            if (options.neutralize() && odooBin == null) {
-                report.neutralization = Neutralizer.apply(c);
-                report.neutralized = true;
-            }
-            c.commit();
-        }
-        if (options.neutralize() && odooBin != null) {
-            List<String> cmd = new ArrayList<>(List.of(odooBin.toString(), "neutralize", "-d", db));
-            if (odooConfig != null) cmd.addAll(List.of("-c", odooConfig.toString()));
-            PgConnection pg = loadAs;
-            if (pg.host() != null) cmd.addAll(List.of("--db_host", pg.host()));
-            if (pg.port() != null) cmd.addAll(List.of("--db_port", Integer.toString(pg.port())));
-            if (pg.user() != null) cmd.addAll(List.of("--db_user", pg.user()));
-            ProcessRunner.command(cmd)
-                    .env(pg.env(db))
-                    .hint(
-                            "Check that odoo-bin runs (Odoo 16 or newer) or restore without --odoo-bin to use Lifeboat's neutralization.")
-                    .run();
-            report.neutralization = List.of("odoo-bin neutralize: the neutralize.sql of every installed module");
-            report.neutralized = true;
-        }
-    }
-
-    // ---------------------------------------------------------------- filestore
-
-    private void extractFilestore(RestoreSource source, Path dir) throws IOException {
-        List<RestoreSource.FileRef> files = source.files();
-        Files.createDirectories(dir);
-        progress.phase("restore filestore", files.size(), "files");
-        int workers = Math.max(1, Math.min(options.jobs(), 4));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "lifeboat-filestore");
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicLong bytes = new AtomicLong();
-        AtomicLong count = new AtomicLong();
-        List<Future<?>> results = new ArrayList<>();
-        try {
-            int chunk = Math.max(1, files.size() / (workers * 8) + 1);
-            for (int i = 0; i < files.size(); i += chunk) {
-                List<RestoreSource.FileRef> part = files.subList(i, Math.min(files.size(), i + chunk));
-                results.add(pool.submit(() -> {
-                    for (RestoreSource.FileRef f : part) {
-                        if (place(source, f, dir)) {
-                            bytes.addAndGet(f.size());
-                            count.incrementAndGet();
-                        }
-                        progress.advance(1);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : results) await(f);
-        } finally {
-            pool.shutdownNow();
-        }
-        report.files = count.get();
-        report.fileBytes = bytes.get();
-    }
-
-    /** Writes one file under a temporary name, checks its SHA-1, then renames it into place. */
-    private boolean place(RestoreSource source, RestoreSource.FileRef f, Path dir) throws IOException {
-        ledger.checkCancelled();
-        StoreFname name = StoreFname.parse(f.relative())
-                .orElseThrow(() ->
-                        new LifeboatException(Kind.BAD_INPUT, "unsafe filestore name in source: " + f.relative()));
-        Path dest = dir.resolve(name.relative());
-        Path parent = Files.createDirectories(dest.getParent());
-        Path tmp = parent.resolve("." + name.sha1() + ".tmp");
-        MessageDigest sha1 = sha1();
-        try (InputStream in = source.open(f);
-                OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha1)) {
-            in.transferTo(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        String actual = HexFormat.of().formatHex(sha1.digest());
-        if (!actual.equals(name.sha1())) {
-            Files.deleteIfExists(tmp);
-            synchronized (report) {
-                report.verification.corruptFiles++;
-                warn("file in source does not match its name, not restored: " + name.relative());
-            }
-            return false;
-        }
-        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-        return true;
-    }
-
-    // ---------------------------------------------------------------- verification
-
-    private void verify(String db, Path filestore, boolean restoredDb) throws SQLException {
-        progress.phase("verify", -1, "");
-        RestoreReport.Verification v = report.verification;
-        try (Connection c = (restoredDb ? loadAs : target.connection()).open(db)) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            if (tableExists(c, "ir_module_module")) {
-                try (Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT state FROM ir_module_module WHERE name = 'base'")) {
-                    v.baseInstalled = rs.next() && "installed".equals(rs.getString(1));
-                }
-            }
-            if (tableExists(c, "res_users")) {
-                try (Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT count(*) FROM res_users")) {
-                    rs.next();
-                    v.users = rs.getLong(1);
-                }
-            }
-            if (restoredDb && (!v.baseInstalled || v.users == 0)) {
-                throw new LifeboatException(
-                        Kind.INTEGRITY,
-                        "restored database failed verification: "
-                                + (!v.baseInstalled ? "module base is not installed" : "it has no users"),
-                        "The backup is not a complete Odoo database; the target was not changed.");
-            }
-            if (filestore == null || !tableExists(c, "ir_attachment")) return;
-            List<String> missing = new ArrayList<>();
-            try (Statement st = c.createStatement()) {
-                st.setFetchSize(5000);
-                try (ResultSet rs = st.executeQuery(
-                        "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")) {
-                    while (rs.next()) {
-                        String s = rs.getString(1);
-                        v.referencedFiles++;
-                        var parsed = StoreFname.parse(s);
-                        if (parsed.isPresent()
-                                && Files.isRegularFile(
-                                        filestore.resolve(parsed.get().relative()))) {
-                            v.presentFiles++;
-                        } else {
-                            v.missingFiles++;
-                            if (missing.size() < 1000) missing.add(s);
-                        }
-                    }
-                }
-            }
-            v.missing = missing;
-            if (!missing.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT id FROM ir_attachment WHERE store_fname = ANY(?) ORDER BY id LIMIT 1000")) {
-                    ps.setArray(1, c.createArrayOf("text", missing.toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) v.missingAttachmentIds.add(rs.getLong(1));
-                    }
-                }
-                warn(v.missingFiles + " referenced files are missing from the restored filestore (attachment ids "
-                        + v.missingAttachmentIds + ")");
-            }
-            c.rollback();
-        }
-    }
-
-    private void failIfUnsafe() {
-        RestoreReport.Verification v = report.verification;
-        if (options.strict() && (v.missingFiles > 0 || v.corruptFiles > 0)) {
-            throw new LifeboatException(
-                    Kind.INTEGRITY,
-                    "verification failed: " + v.missingFiles + " referenced files missing, " + v.corruptFiles
-                            + " corrupt",
-                    "The target was not changed. Restore without --strict to accept the backup as it is, then repair with 'lifeboat repair'.");
-        }
-    }
-
-    // ---------------------------------------------------------------- swap
-
-    private void swap(
-            Admin admin,
-            String name,
-            String tmpName,
-            boolean wantDb,
-            boolean dbExists,
-            boolean wantFiles,
-            Path tmpDir,
-            Path finalDir,
-            String rollbackName,
-            boolean dirExists)
-            throws SQLException, IOException {
-        Rollbacks.Point point = new Rollbacks.Point(
-                wantDb && dbExists ? rollbackName : null,
-                wantFiles && dirExists ? target.filestore(rollbackName).toString() : null,
-                report.source,
-                java.time.Instant.now().toString());
-        if (point.database() != null || point.filestore() != null) {
-            Rollbacks.of(target.dataDir()).add(name, point); // recorded first: a crash mid-swap stays explainable
-        }
-        if (wantDb) admin.swapDatabases(name, tmpName, dbExists ? rollbackName : null);
-        try {
-            if (wantFiles) {
-                if (dirExists) Files.move(finalDir, target.filestore(rollbackName), StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmpDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            // put the databases back as they were so database and filestore stay one unit
-            if (wantDb) {
-                admin.swapDatabases(tmpName, name, null);
-                if (dbExists) admin.swapDatabases(name, rollbackName, null);
-            }
-            if (wantFiles && dirExists && !Files.exists(finalDir) && Files.exists(target.filestore(rollbackName))) {
-                Files.move(target.filestore(rollbackName), finalDir, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Rollbacks.of(target.dataDir()).removeLatest(name);
-            throw e;
-        }
-        report.rollbackDatabase = point.database();
-        report.rollbackFilestore = point.filestore();
+    private DatabaseLoad database() {
+        return new DatabaseLoad(target, options, loadAs, progress, report, odooBin, odooConfig);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private void warn(String message) {
-        report.warnings.add(message);
-        progress.warn(message);
-    }
-
-    static boolean tableExists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, "public." + table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
 
     /** {@code base + suffix}, cutting {@code base} so the result fits PostgreSQL's 63-byte limit. */
     static String shorten(String base, String suffix) {
@@ -636,27 +343,10 @@ public final class RestoreEngine {
         return (base.length() > max ? base.substring(0, max) : base) + suffix;
     }
 
-    private static String randomSuffix() {
+    static String randomSuffix() {
         byte[] b = new byte[4];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Flushes the new files to disk before they become the live filestore. */
-    private static void syncTree(Path dir) {
-        try {
-            ProcessRunner.command("sync", "-f", dir.toString()).checkExit(false).run();
-        } catch (LifeboatException e) {
-            // sync(1) missing: the rename order still keeps readers consistent
-        }
     }
 
     /** Runs an action with a new maintenance connection (for undoing from another thread); throws if it fails. */
@@ -668,34 +358,7 @@ public final class RestoreEngine {
         }
     }
 
-    /**
-     * Removes a temporary directory; tries again while workers that have not seen the cancellation yet may
-     * still create entries in it. True when it is gone.
-     */
-    static boolean removeTree(Path dir) {
-        for (int i = 0; i < 5 && Files.exists(dir); i++) {
-            deleteTreeQuietly(dir);
-            if (Files.exists(dir)) Thread.onSpinWait();
-        }
-        return !Files.exists(dir);
-    }
-
-    static void deleteTreeQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: the directory name marks it as temporary
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
-    }
-
-    private static void await(Future<?> f) throws IOException {
+    static void await(Future<?> f) throws IOException {
         try {
             f.get();
         } catch (InterruptedException e) {
@@ -706,42 +369,6 @@ public final class RestoreEngine {
             if (c instanceof IOException io) throw io;
             if (c instanceof RuntimeException re) throw re;
             throw new IOException(c);
-        }
-    }
-
-    /**
-     * Whether a plain dump starts the way pg_dump writes it; Lifeboat's loader relies on pg_dump's entry
-     * headers and loads nothing else.
-     */
-    static boolean writtenByPgDump(RestoreSource source) throws IOException {
-        try (InputStream in = source.openDump()) {
-            String head = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
-            return head.startsWith("--\n-- PostgreSQL database dump\n");
-        }
-    }
-
-    /** The Lifeboat error that made reading the source fail, if that is what happened. */
-    static RuntimeException unwrap(UncheckedIOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof LifeboatException le) return le;
-        }
-        return e;
-    }
-
-    /** Reports bytes read as progress. */
-    static final class ProgressInputStream extends java.io.FilterInputStream {
-        private final Progress progress;
-
-        ProgressInputStream(InputStream in, Progress progress) {
-            super(in);
-            this.progress = progress;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) progress.advance(n);
-            return n;
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.filestore.Filestores;
 import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.postgres.PgConnection;
 import java.io.IOException;
@@ -90,7 +91,7 @@ public final class Rollbacks {
     /** {@link #list}, refused unless every point names only rollback data of {@code target}. */
     private List<Point> checkedList(String target) throws IOException {
         List<Point> points = list(target);
-        Path root = dataDir.resolve("filestore").toAbsolutePath().normalize();
+        Path root = Filestores.root(dataDir).toAbsolutePath().normalize();
         for (Point p : points) {
             if (p.database() != null && !isAsideOf(p.database(), target)) {
                 throw altered(
@@ -159,32 +160,29 @@ public final class Rollbacks {
         }
         Point point = points.get(points.size() - 1);
         String aside = asideName(target);
-        Path live = dataDir.resolve("filestore").resolve(target);
+        Path root = Filestores.root(dataDir).toAbsolutePath().normalize();
         try (Admin admin = new Admin(server)) {
-            if (point.database() != null) {
-                if (!admin.exists(point.database())) {
-                    throw new LifeboatException(
-                            Kind.INTEGRITY, "rollback database " + point.database() + " no longer exists", null);
-                }
-                boolean targetExists = admin.exists(target);
-                admin.swapDatabases(target, point.database(), targetExists ? aside : null);
+            if (point.database() != null && !admin.exists(point.database())) {
+                throw new LifeboatException(
+                        Kind.INTEGRITY, "rollback database " + point.database() + " no longer exists", null);
             }
-            Path asideDir = null;
-            if (point.filestore() != null) {
-                Path saved = filestoreOf(
-                        point,
-                        target,
-                        dataDir.resolve("filestore").toAbsolutePath().normalize());
-                if (Files.exists(live)) {
-                    asideDir = dataDir.resolve("filestore").resolve(aside);
-                    Files.move(live, asideDir, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(saved, live, StandardCopyOption.ATOMIC_MOVE);
-            }
+            Path live = Filestores.directory(dataDir, target);
+            boolean liveDirExists = point.filestore() != null && Files.exists(live);
+            Swap.apply(
+                    admin,
+                    new Swap.Plan(
+                            target,
+                            point.database(),
+                            point.database() != null && admin.exists(target),
+                            aside,
+                            live,
+                            point.filestore() != null ? filestoreOf(point, target, root) : null,
+                            liveDirExists,
+                            Filestores.directory(dataDir, aside)));
             points.remove(points.size() - 1);
             points.add(new Point(
                     point.database() != null ? aside : null,
-                    asideDir == null ? null : asideDir.toString(),
+                    liveDirExists ? Filestores.directory(dataDir, aside).toString() : null,
                     "state before rollback",
                     java.time.Instant.now().toString()));
             write(target, points);
@@ -200,10 +198,8 @@ public final class Rollbacks {
             for (Point p : List.copyOf(points)) {
                 if (p.database() != null && admin.exists(p.database())) admin.drop(p.database());
                 if (p.filestore() != null) {
-                    RestoreEngine.deleteTreeQuietly(filestoreOf(
-                            p,
-                            target,
-                            dataDir.resolve("filestore").toAbsolutePath().normalize()));
+                    Trees.deleteQuietly(filestoreOf(
+                            p, target, Filestores.root(dataDir).toAbsolutePath().normalize()));
                 }
                 points.remove(p);
                 done.add(p);

@@ -178,15 +178,15 @@ class ParallelPlainLoaderTest {
 
     @Test
     void parsesTableNames() {
-        assertThat(ParallelPlainLoader.tableOfAlter("\nALTER TABLE ONLY public.\"we.ird\"\"x\"\n    ADD CONSTRAINT"))
+        assertThat(SqlNames.tableOfAlter("\nALTER TABLE ONLY public.\"we.ird\"\"x\"\n    ADD CONSTRAINT"))
                 .isEqualTo("public.\"we.ird\"\"x\"");
-        assertThat(ParallelPlainLoader.tableOfIndex("CREATE UNIQUE INDEX \"a b\" ON ONLY public.t USING btree (x);"))
+        assertThat(SqlNames.tableOfIndex("CREATE UNIQUE INDEX \"a b\" ON ONLY public.t USING btree (x);"))
                 .isEqualTo("public.t");
-        assertThat(ParallelPlainLoader.referencedTable(
+        assertThat(SqlNames.referencedTable(
                         "ALTER TABLE ONLY public.a\n    ADD CONSTRAINT f FOREIGN KEY (\"x) REFERENCES y\")"
                                 + " REFERENCES public.res_users(id) ON DELETE SET NULL;"))
                 .isEqualTo("public.res_users");
-        assertThat(ParallelPlainLoader.tableOfIndex("CREATE INDEX i ON")).isNull();
+        assertThat(SqlNames.tableOfIndex("CREATE INDEX i ON")).isNull();
     }
 
     // ------------------------------------------------------------------ helpers

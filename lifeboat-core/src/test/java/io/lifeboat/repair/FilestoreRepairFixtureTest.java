@@ -49,7 +49,7 @@ class FilestoreRepairFixtureTest {
                     .toList();
             assertThat(content).hasSize(59);
             for (Path p : content) {
-                assertThat(FilestoreRepair.hashFile(p))
+                assertThat(io.lifeboat.restore.RestoreEngineTestSupport.sha1(p))
                         .isEqualTo(p.getFileName().toString());
             }
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.ports.RestoreSource.FileRef;
+import io.lifeboat.storage.Backend;
 import io.lifeboat.storage.local.LocalBackend;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,9 +31,14 @@ class SnapshotRoundTripTest {
 
     private final Random rnd = new Random(42);
 
+    /** The storage the repository of each test lives in. */
+    Backend backend(Path dir) throws IOException {
+        return new LocalBackend(dir);
+    }
+
     @Test
     void writesAndReadsBackASnapshotWithDumpFilesAndMetadata() throws Exception {
-        var backend = new LocalBackend(tmp.resolve("repo"));
+        var backend = backend(tmp.resolve("repo"));
         SecretKey key = SecretKey.generate();
         byte[] dump = Fixtures.dump(Fixtures.tables(rnd, 5, 3_000_000));
         Map<String, byte[]> files = Fixtures.filestore(rnd, 50, 20_000);
@@ -117,7 +123,7 @@ class SnapshotRoundTripTest {
 
     @Test
     void secondSnapshotOfUnchangedDataWritesAlmostNothing() throws Exception {
-        var backend = new LocalBackend(tmp.resolve("repo"));
+        var backend = backend(tmp.resolve("repo"));
         byte[] dump = Fixtures.dump(Fixtures.tables(rnd, 8, 4_000_000));
         Map<String, byte[]> files = Fixtures.filestore(rnd, 200, 40_000);
         try (Repository repo = Repository.init(backend, SecretKey.generate(), Repository.Options.defaults())) {
@@ -136,7 +142,7 @@ class SnapshotRoundTripTest {
 
     @Test
     void onePercentChangeWritesAtMostFivePercent() throws Exception {
-        var backend = new LocalBackend(tmp.resolve("repo"));
+        var backend = backend(tmp.resolve("repo"));
         // -Dlb.measure.mb=200 for the benchmark-sized run; half dump, half filestore
         long mb = Long.getLong("lb.measure.mb", 100);
         var tables = Fixtures.tables(rnd, 30, mb * 400_000);
@@ -166,7 +172,7 @@ class SnapshotRoundTripTest {
 
     @Test
     void rejectsInvalidFileNamesAndShortStreams() throws Exception {
-        var backend = new LocalBackend(tmp.resolve("repo"));
+        var backend = backend(tmp.resolve("repo"));
         try (Repository repo = Repository.init(backend, SecretKey.generate(), Repository.Options.defaults())) {
             SnapshotWriter w = repo.newSnapshot(SnapshotMeta.of("prod", "odoo", SnapshotKind.MANUAL));
             assertThatThrownBy(() -> w.file("../etc/passwd", 1, new ByteArrayInputStream(new byte[1])))

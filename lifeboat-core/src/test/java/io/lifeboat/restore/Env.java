@@ -69,6 +69,6 @@ public record Env(PgCluster cluster, Path dataDir, PgConnection odoo, PgTools to
     }
 
     public Path filestore(String db) {
-        return dataDir.resolve("filestore").resolve(db);
+        return io.lifeboat.filestore.Filestores.directory(dataDir, db);
     }
 }

@@ -428,7 +428,7 @@ class RestoreEngineTest {
                 + "COPY public.a (id) FROM stdin;\n1\nnot-a-number\n\\.\n\n");
         String db = prefix + "_perr";
         try (var src = new ZipRestoreSource(zip)) {
-            assertThat(RestoreEngine.writtenByPgDump(src)).isTrue();
+            assertThat(DatabaseLoad.writtenByPgDump(src)).isTrue();
             assertThatThrownBy(() -> env.restore(src, Env.options(db)))
                     .isInstanceOf(LifeboatException.class)
                     .hasMessageContaining("not-a-number");

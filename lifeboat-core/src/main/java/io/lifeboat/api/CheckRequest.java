@@ -1,0 +1,25 @@
+package io.lifeboat.api;
+
+import java.nio.file.Path;
+
+/**
+ * A read-only comparison of a database's {@code ir_attachment} rows with its filestore ({@code lifeboat
+ * check}).
+ *
+ * @param database the database, or null for the settings' database, else the only one there is
+ * @param deep also hash every file (reads all content; otherwise existence and size are compared)
+ * @param jobs threads for listing and hashing files (at least 1 is used), or null for one per processor
+ * @param metricsFile also write the result as Prometheus metrics to this file (replaced atomically),
+ *     or null; not written when the check fails to run
+ */
+public record CheckRequest(String database, boolean deep, Integer jobs, Path metricsFile) {
+
+    /** A fast check of {@code database} (null: the only one), one thread per processor, no metrics. */
+    public static CheckRequest of(String database) {
+        return new CheckRequest(database, false, null, null);
+    }
+
+    public CheckRequest withDeep(boolean deep) {
+        return new CheckRequest(database, deep, jobs, metricsFile);
+    }
+}
