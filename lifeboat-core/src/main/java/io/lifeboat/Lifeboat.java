@@ -1,8 +1,18 @@
 package io.lifeboat;
 
+import io.lifeboat.api.BackupAllRequest;
+import io.lifeboat.api.BackupAllResult;
+import io.lifeboat.api.BackupRequest;
+import io.lifeboat.api.BackupResult;
 import io.lifeboat.api.CheckFinding;
 import io.lifeboat.api.CheckRequest;
 import io.lifeboat.api.CheckResult;
+import io.lifeboat.api.CleanupRequest;
+import io.lifeboat.api.CleanupResult;
+import io.lifeboat.api.DatabasesRequest;
+import io.lifeboat.api.DatabasesResult;
+import io.lifeboat.api.DemoRequest;
+import io.lifeboat.api.DemoResult;
 import io.lifeboat.api.ExportRequest;
 import io.lifeboat.api.ExportResult;
 import io.lifeboat.api.ForgetPolicy;
@@ -102,6 +112,54 @@ public final class Lifeboat implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Backups: backup to a zip, a dump or a repository; databases; cleanup of leftovers.
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Backs up one database: to an Odoo zip or a pg_dump custom-format file (or a stream), or to a
+     * snapshot in the repository of the settings (a writer key suffices).
+     *
+     * @throws LifeboatException {@code CONFLICT} when the output file exists, {@code INTEGRITY} when a
+     *     strict backup finds a referenced file missing or corrupt, {@code CANCELLED} when cancelled; a
+     *     failed backup leaves no file and no snapshot behind
+     */
+    public BackupResult backup(BackupRequest request, Observer observer) {
+        return backups.backup(request, observer);
+    }
+
+    /**
+     * Backs up every Odoo database of the instance into a directory, one file each; a failed backup
+     * is reported in the result and the others go on. A cancellation stops them all.
+     */
+    public BackupAllResult backupAll(BackupAllRequest request, Observer observer) {
+        return backups.backupAll(request, observer);
+    }
+
+    /** The Odoo databases of the instance as Odoo lists them (list_db, db_name, dbfilter). */
+    public DatabasesResult databases(DatabasesRequest request, Observer observer) {
+        return backups.databases(request, observer);
+    }
+
+    /**
+     * Lists what interrupted or killed runs left behind (temporary databases, restore roles, temporary
+     * filestore directories, partial files) and removes those of runs known to be gone.
+     */
+    public CleanupResult cleanup(CleanupRequest request, Observer observer) {
+        return backups.cleanup(request, observer);
+    }
+
+    /**
+     * The whole cycle with no Odoo at hand, on a throwaway PostgreSQL (the newest one installed): creates
+     * a synthetic Odoo-like database, backs it up to a zip, restores the zip as a neutralized copy and
+     * verifies it. Needs no instance or repository settings; pg_dump and pg_restore are looked for on the
+     * {@code PATH} of the settings' environment too.
+     */
+    public DemoResult createDemo(DemoRequest request, Observer observer) {
+        return backups.demo(request, observer);
+    }
+
+    /** This machine's name: the instance a snapshot is labelled with when a request names none. */
+    public static String machineName() {
+        return Backups.machineName();
+    }
 
     // (end of backups)
 

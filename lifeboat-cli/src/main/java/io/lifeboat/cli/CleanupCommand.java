@@ -1,10 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.restore.Leftovers;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.CleanupRequest;
+import io.lifeboat.api.CleanupResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,38 +39,19 @@ final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var inst = instance.instance();
-        List<Leftovers.Item> found = Leftovers.find(inst.connection(), inst.dataDir());
-        List<Leftovers.Item> chosen = new ArrayList<>();
-        for (Leftovers.Item i : found) if (i.proven() || force) chosen.add(i);
-        List<Leftovers.Item> removed = dryRun ? List.of() : Leftovers.remove(inst.connection(), inst.dataDir(), chosen);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        int kept = 0;
-        for (Leftovers.Item i : found) {
-            String action;
-            if (removed.contains(i)) action = "removed";
-            else if (chosen.contains(i)) action = dryRun ? "would remove" : "could not remove";
-            else action = "kept (unknown origin; --force)";
-            if (!action.equals("removed") && !action.equals("would remove")) kept++;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", i.type());
-            m.put("name", i.name());
-            m.put("origin", i.origin());
-            m.put("action", action);
-            rows.add(m);
+        CleanupResult result;
+        try (Lifeboat lifeboat = Facades.open(instance, null);
+                TerminalProgress progress = out.progress()) {
+            result = lifeboat.cleanup(new CleanupRequest(dryRun, force), OutputOptions.observer(progress));
         }
         if (out.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dry_run", dryRun);
-            m.put("leftovers", rows);
-            OutputOptions.printJson(System.out, m);
+            OutputOptions.printJson(System.out, result);
         } else if (out.human()) {
-            if (rows.isEmpty()) System.err.println("no leftovers");
-            for (Map<String, Object> r : rows) {
-                System.out.printf(
-                        "%-9s %-40s %-16s %s%n", r.get("type"), r.get("name"), r.get("action"), r.get("origin"));
+            if (result.leftovers().isEmpty()) System.err.println("no leftovers");
+            for (CleanupResult.Leftover l : result.leftovers()) {
+                System.out.printf("%-9s %-40s %-16s %s%n", l.type(), l.name(), l.action(), l.origin());
             }
         }
-        return kept > 0 ? ExitCode.WARNINGS : ExitCode.OK;
+        return result.kept() > 0 ? ExitCode.WARNINGS : ExitCode.OK;
     }
 }

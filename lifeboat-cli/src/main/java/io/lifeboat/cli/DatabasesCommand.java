@@ -1,8 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.odoo.DatabaseLister;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.DatabasesRequest;
+import io.lifeboat.api.DatabasesResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,19 +32,16 @@ final class DatabasesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var inst = instance.instance();
-        var dbs = DatabaseLister.list(inst.connection(), DatabaseLister.Options.of(inst), httpHost);
+        DatabasesResult result;
+        try (Lifeboat lifeboat = Facades.open(instance, null);
+                TerminalProgress progress = out.progress()) {
+            result = lifeboat.databases(new DatabasesRequest(httpHost), OutputOptions.observer(progress));
+        }
         if (out.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("connection", inst.connection().toString());
-            m.put("data_dir", inst.dataDir().toString());
-            Map<String, String> fs = new LinkedHashMap<>();
-            dbs.forEach(d -> fs.put(d, inst.filestore(d).toString()));
-            m.put("databases", fs);
-            OutputOptions.printJson(System.out, m);
+            OutputOptions.printJson(System.out, result);
         } else {
-            System.err.printf("server %s, data_dir %s%n", inst.connection(), inst.dataDir());
-            dbs.forEach(d -> System.out.printf("%s\t%s%n", d, inst.filestore(d)));
+            System.err.printf("server %s, data_dir %s%n", result.connection(), result.dataDir());
+            result.databases().forEach((d, filestore) -> System.out.printf("%s\t%s%n", d, filestore));
         }
         return ExitCode.OK;
     }

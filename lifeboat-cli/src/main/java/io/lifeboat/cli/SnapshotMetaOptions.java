@@ -1,6 +1,6 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.repository.Repository;
+import io.lifeboat.Lifeboat;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,12 +26,17 @@ public final class SnapshotMetaOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    String instance() {
+    /** The instance name given: {@code --instance}, else the {@code --stanza} name; null when neither. */
+    String named() {
         if (instance != null) return instance;
         StanzaOptions s = StanzaOptions.of(mixee);
-        return s != null && s.name() != null
-                ? s.name()
-                : Repository.Options.defaults().host();
+        return s != null && s.name() != null ? s.name() : null;
+    }
+
+    /** The instance name given, else this machine's name. */
+    String instance() {
+        String n = named();
+        return n != null ? n : Lifeboat.machineName();
     }
 
     List<String> tags() {
