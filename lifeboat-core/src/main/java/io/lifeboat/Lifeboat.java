@@ -288,6 +288,66 @@ public final class Lifeboat implements AutoCloseable {
 
     // (end of repository)
 
+    // ---------------------------------------------------------------------------------------------
+    // Process-wide: what a front end needs outside any one operation.
+    // ---------------------------------------------------------------------------------------------
+
+    /** Refuses a database name Odoo would refuse, saying its rule ({@code USAGE}). */
+    public static String checkDatabaseName(String name) {
+        io.lifeboat.odoo.DatabaseNames.check(name, LifeboatException.Kind.USAGE, "", null);
+        return name;
+    }
+
+    /** {@code text} with passwords, keys and secret query parameters of storage locations masked. */
+    public static String redact(String text) {
+        return io.lifeboat.storage.Redaction.redact(text);
+    }
+
+    /**
+     * A failure to connect to PostgreSQL somewhere in {@code e}'s causes, as an error saying what to check;
+     * null when there is none.
+     */
+    public static LifeboatException connectionFailure(Throwable e) {
+        io.lifeboat.postgres.PgConnectException c = io.lifeboat.postgres.PgConnectException.in(e);
+        return c == null
+                ? null
+                : new LifeboatException(LifeboatException.Kind.ENVIRONMENT, c.getMessage(), c.hint(), c);
+    }
+
+    /** Calls {@code observer} with each external program (pg_dump, pg_restore…) before it starts, for logs. */
+    public static void onProcessStart(java.util.function.Consumer<String> observer) {
+        io.lifeboat.postgres.ProcessRunner.observer = observer;
+    }
+
+    /**
+     * For interrupt handlers, first: from now on no operation of this process commits (renames a backup
+     * into place, swaps a restored database in); what they made stays until they unwind or {@link
+     * #removeTemporaryItems()} runs.
+     */
+    public static void stopCommitting() {
+        io.lifeboat.runs.RunLedger.cancelAll();
+    }
+
+    /** For interrupt handlers, last: removes every temporary item the operations of this process still hold. */
+    public static void removeTemporaryItems() {
+        io.lifeboat.runs.RunLedger.abortAll();
+    }
+
+    /** How many temporary items (databases, roles, directories, partial files) operations hold now. */
+    public static int pendingTemporaryItems() {
+        return io.lifeboat.runs.RunLedger.pendingCount();
+    }
+
+    /** How many temporary items could not be removed so far (they stay recorded for {@code cleanup}). */
+    public static int temporaryItemsNotRemoved() {
+        return io.lifeboat.runs.RunLedger.notRemovedCount();
+    }
+
+    /** Whether {@link #stopCommitting()} was called: the process is being interrupted. */
+    public static boolean interrupted() {
+        return io.lifeboat.runs.RunLedger.interrupted();
+    }
+
     /** Stops the worker threads; running operations are expected to have returned. */
     @Override
     public void close() {

@@ -1,10 +1,10 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.ForgetPolicy;
 import io.lifeboat.config.InstanceConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.RepositoryConfig;
-import io.lifeboat.repository.RetentionPolicy;
-import io.lifeboat.storage.Redaction;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +104,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
     /** A repository as printed: present keys only, secrets as {@code env:NAME} / {@code file:PATH}. */
     private static Map<String, Object> repositoryJson(RepositoryConfig r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("location", Redaction.redact(r.location()));
+        m.put("location", Lifeboat.redact(r.location()));
         Map<String, String> options = new LinkedHashMap<>(r.options());
         r.secretOptions().forEach((k, s) -> options.put(k, s.toString()));
         if (!options.isEmpty()) m.put("options", options);
@@ -129,14 +129,14 @@ final class ConfigCheckCommand implements Callable<Integer> {
         if (i.dataDir() != null) m.put("data_dir", i.dataDir().toString());
         m.put("database", i.database() == null ? "(the only one)" : i.database());
         m.put("repository", i.repository() == null ? "(none)" : i.repository());
-        m.put("retention", retention(i.retention()));
+        m.put("retention", retention(Lifeboat.retentionOf(i)));
         m.put("jobs", i.jobs() == null ? "(command default)" : i.jobs());
         if (i.pgBin() != null) m.put("pg_bin", i.pgBin().toString());
         if (i.odooBin() != null) m.put("odoo_bin", i.odooBin().toString());
         return m;
     }
 
-    private static Map<String, Object> retention(RetentionPolicy p) {
+    private static Map<String, Object> retention(ForgetPolicy p) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (p.keepLast() > 0) m.put("keep_last", p.keepLast());
         if (p.keepHourly() > 0) m.put("keep_hourly", p.keepHourly());

@@ -1,10 +1,9 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.Printable;
 import io.lifeboat.api.Cancellation;
-import io.lifeboat.postgres.PgConnectException;
-import io.lifeboat.postgres.ProcessRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -67,18 +66,18 @@ public final class Main {
     private static void onInterrupt() {
         // First as a failure would: the command sees the tripped token at its next safe point and unwinds
         // through its own cleanup. What a command blocked elsewhere still holds is undone here after a while.
-        int pending = io.lifeboat.runs.RunLedger.pendingCount();
-        int failedBefore = io.lifeboat.runs.RunLedger.notRemovedCount();
-        io.lifeboat.runs.RunLedger.cancelAll();
+        int pending = Lifeboat.pendingTemporaryItems();
+        int failedBefore = Lifeboat.temporaryItemsNotRemoved();
+        Lifeboat.stopCommitting();
         cancellation.cancel("interrupted");
         try {
             running.await(CANCEL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        io.lifeboat.runs.RunLedger.abortAll();
+        Lifeboat.removeTemporaryItems();
         // what the command's own cleanup removed and what abortAll removed; failures stay in ledger files
-        int undone = Math.max(0, pending - (io.lifeboat.runs.RunLedger.notRemovedCount() - failedBefore));
+        int undone = Math.max(0, pending - (Lifeboat.temporaryItemsNotRemoved() - failedBefore));
         TerminalProgress.clearAll();
         if (undone > 0) {
             Terminal.rawErr()
@@ -115,7 +114,7 @@ public final class Main {
                 .execute(args));
         RunLog done = log;
         log = RunLog.none();
-        ProcessRunner.observer = command -> {};
+        Lifeboat.onProcessStart(command -> {});
         done.fileOnly("exit " + code);
         done.close();
         return code;
@@ -154,13 +153,13 @@ public final class Main {
         }
         RunLog opened = RunLog.open(verbose, logFile, System.err);
         log = opened;
-        ProcessRunner.observer = c -> opened.info("running " + c);
+        Lifeboat.onProcessStart(c -> opened.info("running " + c));
         opened.fileOnly("lifeboat " + String.join(" ", parseResult.originalArgs()));
         return new CommandLine.RunLast().execute(parseResult);
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        if (io.lifeboat.runs.RunLedger.interrupted() || cancellation.isCancelled()) {
+        if (Lifeboat.interrupted() || cancellation.isCancelled()) {
             return 130; // the interruption speaks for itself
         }
         PrintWriter err = cmd.getErr();
@@ -168,7 +167,8 @@ public final class Main {
         String hint;
         int code;
         // A connection that could not be opened says best what to check, whatever was being done.
-        PgConnectException connect = PgConnectException.in(e);
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) e = u.getCause();
+        LifeboatException connect = Lifeboat.connectionFailure(e);
         if (connect != null) {
             message = connect.getMessage();
             hint = connect.hint();

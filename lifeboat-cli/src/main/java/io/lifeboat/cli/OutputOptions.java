@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lifeboat.Printable;
 import io.lifeboat.api.Observer;
-import io.lifeboat.progress.Progress;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
@@ -93,10 +92,5 @@ public final class OutputOptions {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A no-op progress for commands that have none. */
-    public static Progress none() {
-        return Progress.NONE;
     }
 }

@@ -4,17 +4,6 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.api.RepositorySettings;
 import io.lifeboat.config.RepositoryConfig;
-import io.lifeboat.repository.KeyFiles;
-import io.lifeboat.repository.Keys;
-import io.lifeboat.repository.Repository;
-import io.lifeboat.repository.SecretKey;
-import io.lifeboat.repository.WriterKey;
-import io.lifeboat.storage.Backend;
-import io.lifeboat.storage.Backends;
-import io.lifeboat.storage.Redaction;
-import io.lifeboat.storage.RetryPolicy;
-import io.lifeboat.storage.RetryingBackend;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,11 +89,6 @@ public final class RepositoryOptions {
         return s != null ? s.location() : env(REPO_ENV);
     }
 
-    /** The location without secrets, for messages. */
-    public String displayLocation() {
-        return Redaction.redact(location());
-    }
-
     Path keyFile() {
         if (key != null) return key;
         RepositoryConfig s = stanza();
@@ -174,78 +158,5 @@ public final class RepositoryOptions {
         if (s != null) options.putAll(s.storageOptions(System.getenv()));
         options.putAll(storageOptions);
         return new RepositorySettings(loc, options, keyFile(), writerKeyFile(), this::passphraseFor);
-    }
-
-    /** The backend, wrapped to retry transient failures. The caller closes it. */
-    public Backend backend() throws IOException {
-        String loc = location();
-        if (loc == null) {
-            throw new LifeboatException(
-                    Kind.USAGE, "no repository given", "Name it with --repo LOCATION or set " + REPO_ENV + ".");
-        }
-        try {
-            RepositoryConfig s = stanza();
-            Map<String, String> options = new LinkedHashMap<>();
-            if (s != null) options.putAll(s.storageOptions(System.getenv()));
-            options.putAll(storageOptions);
-            return new RetryingBackend(Backends.open(loc, options), RetryPolicy.defaults());
-        } catch (IllegalArgumentException e) {
-            throw new LifeboatException(
-                    Kind.USAGE, Redaction.redact(e.getMessage()), "Check --repo and --repo-option.", e);
-        }
-    }
-
-    /**
-     * Opens the repository. {@code needSecret}: the operation reads sealed data (restore, verify,
-     * export) or removes snapshots or data (forget, prune), so a secret key is required; otherwise a
-     * writer key suffices.
-     */
-    public Opened open(boolean needSecret) throws IOException {
-        Path secretFile = keyFile();
-        Path writerFile = writerKeyFile();
-        if (needSecret && secretFile == null) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "this command needs the repository's secret key",
-                    writerFile != null
-                            ? "A writer key can only add snapshots (the repository is append-only for it); give the"
-                                    + " secret key with --key FILE or " + KEY_ENV + "."
-                            : "Give the secret key with --key FILE or " + KEY_ENV + ".");
-        }
-        if (secretFile == null && writerFile == null) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "no key given for repository " + displayLocation(),
-                    "Give the secret key with --key FILE, or the writer key with --writer-key FILE.");
-        }
-        SecretKey secret =
-                secretFile == null ? null : KeyFiles.readSecretKeyAsking(secretFile, () -> passphraseFor(secretFile));
-        WriterKey writer = writerFile == null ? null : KeyFiles.readWriterKey(writerFile);
-        Keys keys =
-                secret == null ? Keys.writer(writer) : writer == null ? Keys.secret(secret) : Keys.both(writer, secret);
-        Backend backend = backend();
-        try {
-            return new Opened(backend, Repository.open(backend, keys));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(backend);
-            throw e;
-        }
-    }
-
-    static void closeQuietly(Backend backend) {
-        try {
-            backend.close();
-        } catch (IOException | RuntimeException e) {
-            // nothing more to release
-        }
-    }
-
-    /** An open repository and the backend it lives in; closing closes both. */
-    public record Opened(Backend backend, Repository repo) implements AutoCloseable {
-        @Override
-        public void close() {
-            repo.close();
-            closeQuietly(backend);
-        }
     }
 }

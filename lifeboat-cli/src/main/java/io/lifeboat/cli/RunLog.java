@@ -1,6 +1,6 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.storage.Redaction;
+import io.lifeboat.Lifeboat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -59,7 +59,7 @@ final class RunLog implements AutoCloseable {
 
     /** Records {@code line}: on standard error with -v, in the log file with --log-file. */
     synchronized void info(String line) {
-        String masked = Redaction.redact(line);
+        String masked = Lifeboat.redact(line);
         if (verbose && err != null) {
             err.println("lifeboat: " + masked);
             err.flush();
@@ -73,7 +73,7 @@ final class RunLog implements AutoCloseable {
         try {
             file.write(
                     OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                            + " [" + ProcessHandle.current().pid() + "] " + Redaction.redact(line) + "\n");
+                            + " [" + ProcessHandle.current().pid() + "] " + Lifeboat.redact(line) + "\n");
             file.flush();
         } catch (IOException e) {
             // the log is a convenience; the run goes on without it

@@ -1,10 +1,9 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.Printable;
 import io.lifeboat.api.ProgressEvent;
 import io.lifeboat.api.ProgressListener;
-import io.lifeboat.progress.Progress;
-import io.lifeboat.runs.RunLedger;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Locale;
  * starts afterwards, so each bar counts its own units. A thread that began no phase counts for the
  * newest one. A phase ends when its thread begins the next, when its total is reached, or on close.
  */
-public final class TerminalProgress implements Progress, ProgressListener, AutoCloseable {
+public final class TerminalProgress implements ProgressListener, AutoCloseable {
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final boolean draw;
@@ -91,7 +90,6 @@ public final class TerminalProgress implements Progress, ProgressListener, AutoC
         }
     }
 
-    @Override
     public synchronized void phase(String name, long total, String unit) {
         Phase before = current.get();
         // a thread's next phase ends its previous one; a phase inherited from the parent thread goes on
@@ -103,7 +101,6 @@ public final class TerminalProgress implements Progress, ProgressListener, AutoC
         redraw(true);
     }
 
-    @Override
     public synchronized void advance(long amount) {
         Phase p = current.get();
         if (p == null && !active.isEmpty()) p = active.get(active.size() - 1);
@@ -113,10 +110,9 @@ public final class TerminalProgress implements Progress, ProgressListener, AutoC
         else redraw(false);
     }
 
-    @Override
     public synchronized void warn(String message) {
         Main.log().fileOnly("warning: " + message);
-        if (warnings == null || RunLedger.interrupted()) return;
+        if (warnings == null || Lifeboat.interrupted()) return;
         clearLine();
         warnings.println("warning: " + Printable.of(message));
         redraw(true);
@@ -144,14 +140,14 @@ public final class TerminalProgress implements Progress, ProgressListener, AutoC
     private void finish(Phase p) {
         if (!active.remove(p)) return;
         Main.log().fileOnly(p.finished());
-        if (!draw || RunLedger.interrupted()) return;
+        if (!draw || Lifeboat.interrupted()) return;
         clearLine();
         warnings.println(p.finished());
         redraw(true);
     }
 
     private void redraw(boolean now) {
-        if (!draw || RunLedger.interrupted()) return;
+        if (!draw || Lifeboat.interrupted()) return;
         long t = System.nanoTime();
         if (!now && t - lastDraw < REDRAW_NANOS) return;
         lastDraw = t;

@@ -102,6 +102,17 @@ class ArchitectureTest {
                 .resideInAnyPackage(under(root, "usecase", "cli"));
     }
 
+    /** Front ends talk to the facade, its vocabulary and the configuration file only. */
+    static ArchRule cliUsesOnlyTheFacade(String root) {
+        return noClasses()
+                .that()
+                .resideInAPackage(root + ".cli..")
+                .should()
+                .dependOnClassesThat(resideInAPackage(root + "..")
+                        .and(not(resideInAPackage(root)))
+                        .and(not(resideInAnyPackage(under(root, "api", "config", "cli")))));
+    }
+
     /** Shipped code never touches test code. */
     static ArchRule noTestCode(String root) {
         return noClasses()
@@ -136,6 +147,11 @@ class ArchitectureTest {
     @Test
     void onlyTheFacadeReachesTheUseCases() {
         facadeOnTop(ROOT).check(shipped);
+    }
+
+    @Test
+    void theCliTalksToTheFacadeOnly() {
+        cliUsesOnlyTheFacade(ROOT).check(shipped);
     }
 
     @Test
