@@ -117,7 +117,10 @@ class RepositoryExportImportTest {
                 .run();
         db.cluster().createDatabase("odoo_style", db.owner());
         Path psql = io.lifeboat.postgres.PgTools.find(
-                        db.cluster().majorVersion(), db.cluster().binDir())
+                        db.cluster().majorVersion(),
+                        db.cluster().binDir(),
+                        System.getenv("PATH"),
+                        io.lifeboat.postgres.PgTools.DEBIAN_ROOT)
                 .psql()
                 .path();
         var loaded = ProcessRunner.command(
@@ -241,7 +244,10 @@ class RepositoryExportImportTest {
     }
 
     private static String pgRestoreSql(Path dump) throws IOException {
-        Path pgRestore = io.lifeboat.postgres.PgTools.find(0, null).pgRestore().path();
+        Path pgRestore = io.lifeboat.postgres.PgTools.find(
+                        0, null, System.getenv("PATH"), io.lifeboat.postgres.PgTools.DEBIAN_ROOT)
+                .pgRestore()
+                .path();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ProcessRunner.command(pgRestore.toString(), "--no-owner", "-f", "-", dump.toString())
                 .stdout(out)

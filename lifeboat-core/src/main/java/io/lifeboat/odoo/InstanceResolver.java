@@ -80,19 +80,6 @@ public final class InstanceResolver {
     }
 
     /**
-     * Resolves from an odoo.conf (or none, if {@code configFile} is null), this process's
-     * environment and {@code overrides}.
-     *
-     * @throws LifeboatException {@code BAD_INPUT} if the file is unreadable or holds a value Odoo
-     *     would refuse
-     */
-    public static OdooInstance resolve(Path configFile, Overrides overrides) {
-        Path file = configFile != null ? configFile : defaultConfigFile(System.getenv());
-        OdooConfig config = file == null ? null : OdooConfig.parse(file);
-        return resolve(config, System.getenv(), overrides);
-    }
-
-    /**
      * The configuration file Odoo reads when given no {@code -c}: {@code $ODOO_RC}, else {@code
      * $OPENERP_SERVER}, else {@code ~/.odoorc}, else {@code ~/.openerp_serverrc}; null when none of
      * these is set or exists. Odoo refuses to start when both files exist in the home directory, and so

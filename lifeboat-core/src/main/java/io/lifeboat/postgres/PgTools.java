@@ -52,18 +52,14 @@ public record PgTools(Tool pgDump, Tool pgRestore, Tool psql) {
     /**
      * Finds pg_dump, pg_restore and psql of major version {@code serverMajor} or newer. Each is
      * searched, in this order, in {@code configuredDir} (if not null), in the directories of
-     * {@code PATH}, then in {@code /usr/lib/postgresql/<N>/bin} from the highest {@code N} down;
-     * the first one new enough wins. Executables on {@code PATH} that are links to a version
-     * dispatcher (Debian's {@code pg_wrapper}) are skipped: the version they run depends on the
+     * {@code pathVariable} (the caller's {@code PATH}), then in {@code <debianRoot>/<N>/bin} from the
+     * highest {@code N} down; the first one new enough wins. Executables on {@code PATH} that are links to
+     * a version dispatcher (Debian's {@code pg_wrapper}) are skipped: the version they run depends on the
      * environment, so the versioned directories are used instead.
      *
      * @throws LifeboatException {@code ENVIRONMENT} naming the versions found and the version
      *     needed, if a program is missing or too old
      */
-    public static PgTools find(int serverMajor, Path configuredDir) {
-        return find(serverMajor, configuredDir, System.getenv("PATH"), DEBIAN_ROOT);
-    }
-
     public static PgTools find(int serverMajor, Path configuredDir, String pathVariable, Path debianRoot) {
         List<Path> dirs = candidateDirs(configuredDir, pathVariable, debianRoot);
         List<Tool> chosen = new ArrayList<>();

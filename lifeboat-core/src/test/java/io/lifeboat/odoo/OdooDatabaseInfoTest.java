@@ -33,7 +33,7 @@ class OdooDatabaseInfoTest {
         try (Connection c = db.connect()) {
             major = PgServerInfo.read(c).major();
         }
-        PgTools tools = PgTools.find(major, null);
+        PgTools tools = PgTools.find(major, null, System.getenv("PATH"), PgTools.DEBIAN_ROOT);
         try (ZipFile z = new ZipFile(OdooManifestTest.fixtures().resolve(ZIP).toFile());
                 InputStream dump = z.getInputStream(z.getEntry("dump.sql"))) {
             ProcessRunner.command(tools.psql().path().toString(), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-f", "-")

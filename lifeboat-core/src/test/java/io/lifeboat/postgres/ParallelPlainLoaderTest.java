@@ -272,7 +272,7 @@ class ParallelPlainLoaderTest {
     }
 
     private static PgTools tools(PgCluster cluster) {
-        return PgTools.find(cluster.majorVersion(), cluster.binDir());
+        return PgTools.find(cluster.majorVersion(), cluster.binDir(), System.getenv("PATH"), PgTools.DEBIAN_ROOT);
     }
 
     /**

@@ -46,7 +46,7 @@ class PgToolsTest {
         try (Connection c = db.connect()) {
             major = PgServerInfo.read(c).major();
         }
-        PgTools tools = PgTools.find(major, null);
+        PgTools tools = PgTools.find(major, null, System.getenv("PATH"), PgTools.DEBIAN_ROOT);
         for (PgTools.Tool t : new PgTools.Tool[] {tools.pgDump(), tools.pgRestore(), tools.psql()}) {
             assertThat(t.major()).isGreaterThanOrEqualTo(major);
             assertThat(Files.isExecutable(t.path())).isTrue();
@@ -58,21 +58,22 @@ class PgToolsTest {
 
     @Test
     void refusesWhenServerIsNewerThanEveryClient() {
-        assertThatThrownBy(() -> PgTools.find(99, null)).isInstanceOfSatisfying(LifeboatException.class, e -> {
-            assertThat(e.kind()).isEqualTo(LifeboatException.Kind.ENVIRONMENT);
-            assertThat(e.getMessage())
-                    .contains("postgresql 99 server")
-                    .containsPattern("pg_dump 99 or newer is needed; found pg_dump \\d+\\.\\d+")
-                    .contains("pg_restore 99 or newer")
-                    .contains("psql 99 or newer");
-            assertThat(e.hint()).contains("postgresql-client-99").contains("--pg-bin");
-        });
+        assertThatThrownBy(() -> PgTools.find(99, null, System.getenv("PATH"), PgTools.DEBIAN_ROOT))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(LifeboatException.Kind.ENVIRONMENT);
+                    assertThat(e.getMessage())
+                            .contains("postgresql 99 server")
+                            .containsPattern("pg_dump 99 or newer is needed; found pg_dump \\d+\\.\\d+")
+                            .contains("pg_restore 99 or newer")
+                            .contains("psql 99 or newer");
+                    assertThat(e.hint()).contains("postgresql-client-99").contains("--pg-bin");
+                });
     }
 
     @Test
     void configuredDirectoryComesFirstWhenNewEnough() throws IOException {
         fakeTools(dir, "pg_dump (PostgreSQL) 16.4 (Fake)");
-        PgTools tools = PgTools.find(15, dir);
+        PgTools tools = PgTools.find(15, dir, System.getenv("PATH"), PgTools.DEBIAN_ROOT);
         assertThat(tools.pgDump().path()).isEqualTo(dir.resolve("pg_dump"));
         assertThat(tools.pgDump().version()).isEqualTo("16.4");
         assertThat(tools.psql().major()).isEqualTo(16);

@@ -57,7 +57,8 @@ class AutovacuumRestoreTest {
                         SyntheticInstance.Spec.small().withAttachments(200).withBulkRows(300_000));
             }
             PgConnection odoo = new PgConnection(cluster.host(), cluster.port(), "odoo", null, null);
-            PgTools tools = PgTools.find(cluster.majorVersion(), cluster.binDir());
+            PgTools tools =
+                    PgTools.find(cluster.majorVersion(), cluster.binDir(), System.getenv("PATH"), PgTools.DEBIAN_ROOT);
             Path zip = dir.resolve("src.zip");
             new BackupEngine(
                             new BackupEngine.Instance(

@@ -22,7 +22,7 @@ public record Env(PgCluster cluster, Path dataDir, PgConnection odoo, PgTools to
                 cluster,
                 dataDir,
                 new PgConnection(cluster.host(), cluster.port(), PostgresExtension.ODOO_ROLE, null, null),
-                PgTools.find(cluster.majorVersion(), cluster.binDir()));
+                PgTools.find(cluster.majorVersion(), cluster.binDir(), System.getenv("PATH"), PgTools.DEBIAN_ROOT));
     }
 
     public RestoreEngine.Target target() {
