@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a file reported missing is looked for again at the end. {@code store_fname} values not of the
  * form {@code xx/<sha1>} are reported and never used to build a path; symbolic links in the filestore
  * are never followed. Memory is about 30 bytes per file plus the findings.
+ *
+ * <p>It is long because it is the whole check pipeline (consistent read of ir_attachment, the filestore
+ * index, hashing workers, findings); the index lives in FilestoreIndex.
  */
 public final class FilestoreChecker {
     private static final int FETCH_SIZE = 10_000;

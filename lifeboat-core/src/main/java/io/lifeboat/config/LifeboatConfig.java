@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  * @param repositories by name, in file order
  * @param instances by name, in file order, defaults applied
  * @param warnings things that work but should not be so (e.g. a key file other users can read)
+ *
+ * <p>It is long because it validates every key of the file with a message naming the key and its line; the
+ * sections are separate methods.
  */
 public record LifeboatConfig(
         Path file,

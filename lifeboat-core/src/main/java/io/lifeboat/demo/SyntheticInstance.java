@@ -39,6 +39,9 @@ import org.postgresql.copy.PGCopyOutputStream;
  * <p>The output is a pure function of the {@link Spec}: the same spec gives the same rows, the same
  * file names and the same file contents. Database writes happen in one transaction on the given
  * connection (committed on success, rolled back on failure); files written before a failure stay.
+ *
+ * <p>It is long because it holds the whole synthetic data model (modules, partners, attachments, bulk rows
+ * and their files) so that one seed determines an instance; each part is a short method.
  */
 public final class SyntheticInstance {
 

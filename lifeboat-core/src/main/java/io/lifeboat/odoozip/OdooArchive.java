@@ -58,6 +58,10 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * complete only when a stream is read to its end.
  *
  * <p>Thread-safety: streams may be opened and read concurrently from several threads.
+ *
+ * <p>It is long because every check a hostile archive needs (central directory against local headers, names,
+ * sizes, CRCs, manifest) is read in one pass here; the record layouts themselves live in CentralDirectory and
+ * EntryNames.
  */
 public final class OdooArchive implements Closeable {
     private static final Pattern FILESTORE_FILE =

@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  * <p>When the JVM runs as root the server runs as the operating system user {@code postgres}
  * (initdb refuses root). {@link #close()} always stops the server and deletes the directory; a
  * shutdown hook does the same if the JVM exits without closing. Instances are thread-safe.
+ *
+ * <p>It is long because it is the whole life of a cluster (initdb, configuration, start, base backup,
+ * recovery, stop and removal, running as the server's OS user).
  */
 public final class PgCluster implements AutoCloseable {
 

@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       PGPASSWORD}) and of any {@link #secret(String)} are replaced by {@code ***} in every
  *       message this class produces, including the stderr tail.
  * </ul>
+ *
+ * <p>It is long because it owns a child process's whole supervision: pipes, timeouts, interruption, exit
+ * status and error text.
  */
 public final class ProcessRunner {
 

@@ -49,6 +49,9 @@ import javax.crypto.Mac;
  * <p>Its progress is the {@code commit snapshot} phase and warnings; it never advances a phase: the parts
  * it is given come from the caller's phases (the dump's bytes, the filestore's files), which the caller
  * counts in their own units.
+ *
+ * <p>It is long because the write path of a snapshot (chunking, deduplication, sealing, pack upload,
+ * resumption of an interrupted backup, the record written last) must keep its ordering rules in one place.
  */
 public final class SnapshotWriter implements CaptureSink {
 

@@ -16,6 +16,7 @@ import io.lifeboat.api.DemoRequest;
 import io.lifeboat.api.DemoResult;
 import io.lifeboat.api.DemoStep;
 import io.lifeboat.api.Observer;
+import io.lifeboat.api.RestoreResult;
 import io.lifeboat.backup.BackupEngine;
 import io.lifeboat.backup.BackupReport;
 import io.lifeboat.backup.FilestoreMode;
@@ -353,10 +354,10 @@ public final class Backups {
                                     progress)
                             .run(source);
                 }
-                DemoResult result = new DemoResult(backedUp, restore(restore));
+                DemoResult result = new DemoResult(backedUp, Restores.restored(restore));
                 request.onStep()
                         .accept(new DemoStep.Restored("demo_copy", restore.newDatabaseUuid, restore.totalMillis));
-                DemoResult.Verification v = result.restore().verification();
+                RestoreResult.Verification v = result.restore().verification();
                 request.onStep()
                         .accept(new DemoStep.Verified(
                                 v.baseInstalled(), v.users(), v.presentFiles(), v.referencedFiles()));
@@ -371,40 +372,6 @@ public final class Backups {
             throw new LifeboatException(
                     Kind.ENVIRONMENT, "cannot create the demo database: " + e.getMessage(), null, e);
         }
-    }
-
-    private static DemoResult.Restore restore(RestoreReport r) {
-        RestoreReport.Verification v = r.verification;
-        return new DemoResult.Restore(
-                r.source,
-                r.target,
-                r.mode,
-                r.copy,
-                r.neutralized,
-                r.neutralization,
-                r.newDatabaseUuid,
-                r.dumpFormat,
-                r.owner,
-                r.isolated,
-                r.files,
-                r.fileBytes,
-                r.loadMillis,
-                r.filestoreMillis,
-                r.totalMillis,
-                r.rollbackDatabase,
-                r.rollbackFilestore,
-                new DemoResult.Verification(
-                        v.baseInstalled,
-                        v.users,
-                        v.filesChecked,
-                        v.referencedFiles,
-                        v.presentFiles,
-                        v.missingFiles,
-                        v.corruptFiles,
-                        v.missing,
-                        v.missingAttachmentIds),
-                r.warnings,
-                r.notes);
     }
 
     private static void deleteTree(Path p) throws IOException {

@@ -114,7 +114,8 @@ public final class Restores {
         return RestoreResult.of(restored(report));
     }
 
-    private static RestoreResult.Restored restored(RestoreReport r) {
+    /** The restore engine's report as the result record (also what the demo reports of its restore). */
+    static RestoreResult.Restored restored(RestoreReport r) {
         RestoreReport.Verification v = r.verification;
         return new RestoreResult.Restored(
                 r.source,

@@ -62,6 +62,9 @@ import java.util.List;
  * retention policy, prune, verify, stats, export a snapshot to an Odoo zip, import backups as snapshots,
  * create a repository, remove stale locks, write a writer key. Snapshot references ({@code latest},
  * {@code latest:DATABASE}, id prefixes) are resolved by the repository.
+ *
+ * <p>It is long because it holds ten short use cases (snapshots, forget, prune, verify, export, import,
+ * stats, init, unlock, writer key), one method each.
  */
 public final class Snapshots {
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");

@@ -53,6 +53,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * carries a Content-MD5 header, so the server rejects content damaged in transit. A killed process
  * can leave an incomplete multipart upload, invisible to {@link #list} but billed by some providers
  * until a bucket lifecycle rule removes it. Thread-safe.
+ *
+ * <p>It is long because it is one whole protocol driver: client setup, multipart uploads and error mapping
+ * belong together.
  */
 public final class S3Backend implements Backend {
     private static final String CONTENT_TYPE = "application/octet-stream";

@@ -60,6 +60,9 @@ import org.apache.sshd.sftp.common.SftpException;
  * <p>Thread-safe: one SSH connection carries up to {@link SftpConfig#connections()} SFTP channels,
  * each used by one operation (or one open {@link #load} stream) at a time; further callers wait up
  * to the configured timeout. A dropped connection is re-established by the next operation.
+ *
+ * <p>It is long because it is one whole protocol driver: session and host-key handling, atomic uploads and
+ * error mapping belong together.
  */
 public final class SftpBackend implements Backend {
     private static final int READ_BUFFER = 32 * 1024;
