@@ -53,11 +53,6 @@ import io.lifeboat.usecase.Snapshots;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lifeboat as a library: one object opened from one immutable {@link LifeboatSettings}, with one method
@@ -66,12 +61,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failures are {@link LifeboatException}s whose {@link LifeboatException.Kind} front ends map to exit
  * codes or HTTP statuses. The CLI and the server are thin adapters over this class.
  *
- * <p>The facade owns its worker threads and shuts them down on {@link #close()}. It is thread-safe: a
- * server may run several operations at once on one instance.
+ * <p>It is thread-safe: a server may run several operations at once on one instance.
  */
 public final class Lifeboat implements AutoCloseable {
     private final LifeboatSettings settings;
-    private final ExecutorService pool;
     private final Context context;
     private final Backups backups;
     private final Restores restores;
@@ -80,11 +73,7 @@ public final class Lifeboat implements AutoCloseable {
 
     private Lifeboat(LifeboatSettings settings) {
         this.settings = settings;
-        int threads = settings.threads() > 0
-                ? settings.threads()
-                : Runtime.getRuntime().availableProcessors();
-        this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
-        this.context = new Context(settings, pool);
+        this.context = new Context(settings);
         this.backups = new Backups(context);
         this.restores = new Restores(context);
         this.integrity = new Integrity(context);
@@ -98,15 +87,6 @@ public final class Lifeboat implements AutoCloseable {
 
     public LifeboatSettings settings() {
         return settings;
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "lifeboat-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -348,14 +328,10 @@ public final class Lifeboat implements AutoCloseable {
         return io.lifeboat.runs.RunLedger.interrupted();
     }
 
-    /** Stops the worker threads; running operations are expected to have returned. */
+    /**
+     * Releases what the facade holds between operations: nothing yet (each operation opens and closes its own
+     * connections, repository and worker threads); front ends close it so that this can change.
+     */
     @Override
-    public void close() {
-        pool.shutdownNow();
-        try {
-            pool.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    public void close() {}
 }

@@ -13,6 +13,6 @@ final class Facades {
     static Lifeboat open(InstanceOptions instance, RepositoryOptions repository) {
         InstanceSettings i = instance == null ? InstanceSettings.defaults() : instance.settings();
         RepositorySettings r = repository == null ? null : repository.settings();
-        return Lifeboat.open(new LifeboatSettings(i, r, System.getenv(), 0));
+        return Lifeboat.open(new LifeboatSettings(i, r, System.getenv()));
     }
 }

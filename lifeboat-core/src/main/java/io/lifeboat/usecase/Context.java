@@ -29,29 +29,21 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 
 /**
  * What every use case shares: the settings, the instance they resolve to (once), the PostgreSQL tools,
- * the repository and the facade's thread pool.
+ * and the repository.
  */
 public final class Context {
     private final LifeboatSettings settings;
-    private final ExecutorService pool;
     private OdooInstance instance;
 
-    public Context(LifeboatSettings settings, ExecutorService pool) {
+    public Context(LifeboatSettings settings) {
         this.settings = settings;
-        this.pool = pool;
     }
 
     public LifeboatSettings settings() {
         return settings;
-    }
-
-    /** The facade's worker pool; use cases submit to it and never shut it down. */
-    public ExecutorService pool() {
-        return pool;
     }
 
     /** The instance with a database chosen. */

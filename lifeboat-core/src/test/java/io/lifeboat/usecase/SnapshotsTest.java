@@ -86,8 +86,7 @@ class SnapshotsTest {
         return Lifeboat.open(new LifeboatSettings(
                 InstanceSettings.defaults(),
                 new RepositorySettings(repo.toString(), Map.of(), secretKey, writerKey, null),
-                Map.of(),
-                1));
+                Map.of()));
     }
 
     private Path sql(String name, String table) throws IOException {
