@@ -43,13 +43,19 @@ final class LoadScheduler implements AutoCloseable {
 
     /** Opens the main connection and {@code jobs} worker connections to {@code database}. */
     void start(PgConnection connection, String database, int jobs) throws SQLException {
-        main = connection.open(database);
+        main = tuned(connection.open(database));
         for (int i = 0; i < jobs; i++) {
-            Worker w = new Worker(connection.open(database), i + 1);
+            Worker w = new Worker(tuned(connection.open(database)), i + 1);
             workers.add(w);
             idle.add(w);
             w.thread.start();
         }
+    }
+
+    /** Applies {@link LoadTuning} to a new connection of the load. */
+    private static Connection tuned(Connection c) throws SQLException {
+        for (String s : LoadTuning.statements()) execute(c, s);
+        return c;
     }
 
     /** Runs {@code sql} on the main connection, after {@code settings}. */

@@ -4,6 +4,7 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.ports.RestoreSource;
+import io.lifeboat.postgres.LoadTuning;
 import io.lifeboat.postgres.ParallelPlainLoader;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.postgres.PlainDumpFilter;
@@ -60,7 +61,9 @@ final class DatabaseLoad {
         boolean streamed = format == DumpFormat.PLAIN || (format == DumpFormat.CUSTOM && options.jobs() <= 1);
         if (streamed) progress.phase("load database", source.dumpSize().orElse(-1), "bytes");
         else progress.phase("load database", -1, "");
-        var env = loadAs.env(db);
+        var env = new java.util.HashMap<>(loadAs.env(db));
+        // pg_restore's connections get the plain loader's session settings, after any of the caller's own
+        env.merge("PGOPTIONS", LoadTuning.pgOptions(), (own, tuning) -> own + " " + tuning);
         if (format == DumpFormat.PLAIN) {
             if (!writtenByPgDump(source)) {
                 throw new LifeboatException(
@@ -116,6 +119,10 @@ final class DatabaseLoad {
     void finish(String db) throws SQLException {
         try (Connection c = loadAs.open(db)) {
             c.setAutoCommit(false);
+            try (var st = c.createStatement()) {
+                // the load committed asynchronously (LoadTuning); this commit flushes the WAL up to here
+                st.execute("SET LOCAL synchronous_commit = on");
+            }
             if (!Verifier.tableExists(c, "ir_config_parameter")) {
                 throw new LifeboatException(
                         Kind.BAD_INPUT,

@@ -288,6 +288,26 @@ class OdooArchiveTest {
         Files.write(zip, handZip(List.of(new HandEntry("dump.sql", "dump.\033[", DUMP))));
         assertRejected(Kind.BAD_INPUT, "has another name in its local file header: dump.\\x1b[");
 
+        // a filestore entry's local header is checked when the entry is opened: extraction refuses it
+        byte[] content = "attachment".getBytes(StandardCharsets.US_ASCII);
+        String sha1 = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(content));
+        String entry = "filestore/" + sha1.substring(0, 2) + "/" + sha1;
+        Files.write(
+                zip,
+                handZip(List.of(
+                        new HandEntry("dump.sql", "dump.sql", DUMP),
+                        new HandEntry(entry, "filestore/../../../etc/cron.d/x", content))));
+        try (OdooArchive archive = OdooArchive.open(zip)) {
+            assertThatThrownBy(() -> archive.extractFilestore(target, ExtractOptions.defaults(), Progress.NONE))
+                    .isInstanceOfSatisfying(
+                            LifeboatException.class, e -> assertThat(e.kind()).isEqualTo(Kind.BAD_INPUT))
+                    .hasMessageContaining("archive entry " + entry
+                            + " has another name in its local file header: filestore/../../../etc");
+        }
+        // no file was written (its directory may exist: the caller removes the extraction directory)
+        assertThat(tree(tmp)).containsExactly("in.zip", "target/", "target/" + sha1.substring(0, 2) + "/");
+
         // the same zip with matching names opens
         Files.write(zip, handZip(List.of(new HandEntry("dump.sql", "dump.sql", DUMP))));
         try (OdooArchive archive = OdooArchive.open(zip)) {
