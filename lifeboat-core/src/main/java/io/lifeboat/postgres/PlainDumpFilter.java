@@ -95,12 +95,13 @@ public final class PlainDumpFilter extends FilterInputStream {
     /** Produces some output; false at end of input. */
     private boolean fill() throws IOException {
         if (inPos == inLen && !refill()) return false;
+        if (inCopy && atLineStart && passCopyRows()) return true;
         if (atLineStart) {
             classifyLine();
             return true;
         }
         // Pass or drop the rest of the current line.
-        int end = indexOf(in, inPos, inLen, (byte) '\n');
+        int end = Bytes.indexOf(in, inPos, inLen, (byte) '\n');
         int stop = end < 0 ? inLen : end + 1;
         if (passRest) emit(in, inPos, stop - inPos);
         inPos = stop;
@@ -129,15 +130,33 @@ public final class PlainDumpFilter extends FilterInputStream {
         return true;
     }
 
+    /**
+     * Inside COPY data, passes every whole row in the buffer up to the first line that starts with a
+     * backslash (which {@link #classifyLine} looks at: it may end the data); false if there was none.
+     */
+    private boolean passCopyRows() {
+        int p = inPos;
+        while (p < inLen && in[p] != '\\') {
+            int nl = Bytes.indexOf(in, p, inLen, (byte) '\n');
+            if (nl < 0) break;
+            p = nl + 1;
+            lineNo++;
+        }
+        if (p == inPos) return false;
+        emit(in, inPos, p - inPos);
+        inPos = p;
+        return true;
+    }
+
     /** Looks at the first bytes of a line (reading more if needed) and decides what to do with it. */
     private void classifyLine() throws IOException {
         // Make sure we see the whole line or at least HEAD bytes of it.
-        while (indexOf(in, inPos, inLen, (byte) '\n') < 0 && inLen - inPos < HEAD && !eof) {
+        while (Bytes.indexOf(in, inPos, inLen, (byte) '\n') < 0 && inLen - inPos < HEAD && !eof) {
             int before = inLen - inPos;
             refill();
             if (inLen - inPos == before) break;
         }
-        int nl = indexOf(in, inPos, inLen, (byte) '\n');
+        int nl = Bytes.indexOf(in, inPos, inLen, (byte) '\n');
         int headEnd = nl < 0 ? Math.min(inLen, inPos + HEAD) : Math.min(nl, inPos + HEAD);
         String head = new String(in, inPos, headEnd - inPos, StandardCharsets.UTF_8);
         boolean wholeLineSeen = nl >= 0 && nl - inPos <= HEAD;
@@ -184,7 +203,7 @@ public final class PlainDumpFilter extends FilterInputStream {
             int before = inLen - inPos;
             refill();
             if (inLen - inPos == before) break;
-            nl = indexOf(in, inPos, inLen, (byte) '\n');
+            nl = Bytes.indexOf(in, inPos, inLen, (byte) '\n');
         }
         int end = nl < 0 ? inLen : nl;
         return new String(in, inPos, end - inPos, StandardCharsets.UTF_8);
@@ -194,11 +213,6 @@ public final class PlainDumpFilter extends FilterInputStream {
         if (outLen + len > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, outLen + len));
         System.arraycopy(b, off, out, outLen, len);
         outLen += len;
-    }
-
-    private static int indexOf(byte[] b, int from, int to, byte v) {
-        for (int i = from; i < to; i++) if (b[i] == v) return i;
-        return -1;
     }
 
     private static String abbreviate(String s) {

@@ -77,7 +77,7 @@ final class PlainDumpReader {
         byte[] acc = null;
         int accLen = 0;
         while (true) {
-            int nl = indexOf(buf, pos, len, (byte) '\n');
+            int nl = Bytes.indexOf(buf, pos, len, (byte) '\n');
             int stop = nl < 0 ? len : nl;
             int n = stop - pos;
             if (acc == null && nl >= 0) {
@@ -151,7 +151,7 @@ final class PlainDumpReader {
     private int indexOfLineStartCandidate() {
         int i = pos;
         while (true) {
-            int nl = indexOf(buf, i, len, (byte) '\n');
+            int nl = Bytes.indexOf(buf, i, len, (byte) '\n');
             if (nl < 0) return -1;
             if (nl + 1 >= len || buf[nl + 1] == '\\') return nl;
             lineNo++;
@@ -181,11 +181,6 @@ final class PlainDumpReader {
 
     private static String decode(byte[] b, int off, int n) {
         return new String(b, off, n, StandardCharsets.UTF_8);
-    }
-
-    private static int indexOf(byte[] b, int from, int to, byte v) {
-        for (int i = from; i < to; i++) if (b[i] == v) return i;
-        return -1;
     }
 
     private static int lastIndexOf(byte[] b, int from, int to, byte v) {
