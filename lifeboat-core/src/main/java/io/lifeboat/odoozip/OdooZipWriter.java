@@ -131,6 +131,11 @@ public final class OdooZipWriter implements Closeable {
         return current;
     }
 
+    /** Entries completed so far (all of them after {@link #finish()}). */
+    public long entryCount() {
+        return directory.count();
+    }
+
     /** Bytes written to the underlying stream so far (buffered bytes included). Any thread. */
     public long bytesWritten() {
         return out.count();
