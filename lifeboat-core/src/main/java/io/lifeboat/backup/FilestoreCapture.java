@@ -5,14 +5,12 @@ import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.ports.CaptureSink;
 import io.lifeboat.ports.SizedInputStream;
 import io.lifeboat.progress.Progress;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
@@ -21,9 +19,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 
 /**
  * The filestore part of a capture: the files {@code ir_attachment} references in the capture's
@@ -58,17 +57,23 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
             st.setFetchSize(5000);
             try (ResultSet rs = st.executeQuery("SELECT DISTINCT store_fname FROM ir_attachment"
                     + " WHERE store_fname IS NOT NULL ORDER BY store_fname")) {
-                while (rs.next()) {
-                    String name = rs.getString(1);
-                    var parsed = StoreFname.parse(name);
-                    if (parsed.isEmpty()) {
-                        report.unsafeNames++;
-                        addAffected(report, name);
-                        warn(report, "unsafe store_fname not followed: " + printable(name));
-                    } else {
-                        captureOne(sink, parsed.get().relative(), parsed.get().sha1(), report);
+                try (FileReadAhead ahead = new FileReadAhead()) {
+                    while (rs.next()) {
+                        String name = rs.getString(1);
+                        var parsed = StoreFname.parse(name);
+                        if (parsed.isEmpty()) {
+                            report.unsafeNames++;
+                            addAffected(report, name);
+                            warn(report, "unsafe store_fname not followed: " + printable(name));
+                            progress.advance(1);
+                            continue;
+                        }
+                        String rel = parsed.get().relative();
+                        ahead.submit(
+                                rel, parsed.get().sha1(), instance.filestore().resolve(rel));
+                        if (ahead.full()) captureNext(ahead, sink, report);
                     }
-                    progress.advance(1);
+                    while (!ahead.isEmpty()) captureNext(ahead, sink, report);
                 }
             }
         }
@@ -101,57 +106,67 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
                             + printable(root.relativize(p).toString()));
         }
         progress.phase("filestore", files.size(), "files");
-        for (Path p : files) {
-            String rel = root.relativize(p).toString().replace('\\', '/');
-            var parsed = StoreFname.parse(rel);
-            captureOne(sink, rel, parsed.map(StoreFname::sha1).orElse(null), report);
-            progress.advance(1);
+        try (FileReadAhead ahead = new FileReadAhead()) {
+            for (Path p : files) {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                var parsed = StoreFname.parse(rel);
+                ahead.submit(rel, parsed.map(StoreFname::sha1).orElse(null), p);
+                if (ahead.full()) captureNext(ahead, sink, report);
+            }
+            while (!ahead.isEmpty()) captureNext(ahead, sink, report);
         }
     }
 
-    /** Streams one file to the sink, checking its SHA-1 against {@code expectedSha1} (null: no check). */
-    private void captureOne(CaptureSink sink, String relative, String expectedSha1, BackupReport report)
-            throws IOException {
-        Path file = instance.filestore().resolve(relative);
-        long size;
-        InputStream raw;
-        try {
-            BasicFileAttributes attrs =
-                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (attrs.isOther()) { // a FIFO would block the backup: never opened
+    /**
+     * Writes the oldest file read ahead to the sink, checking its SHA-1 against the one its name
+     * promises (none for a name that is not a SHA-1).
+     */
+    private void captureNext(FileReadAhead ahead, CaptureSink sink, BackupReport report) throws IOException {
+        FileReadAhead.Pending p = ahead.next();
+        String relative = p.relative();
+        switch (FileReadAhead.await(p)) {
+            case FileReadAhead.Missing m -> {
+                report.missingFiles++;
+                addAffected(report, relative);
+                warn(report, "referenced file missing: " + relative);
+            }
+            case FileReadAhead.Special sp -> { // a FIFO would block the backup: never opened
                 report.missingFiles++;
                 addAffected(report, relative);
                 warn(
                         report,
                         "referenced file is a special file (FIFO, socket or device), not backed up: "
                                 + printable(relative));
-                return;
             }
-            if (!attrs.isRegularFile()) throw new NoSuchFileException(file.toString());
-            size = attrs.size();
-            raw = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            report.missingFiles++;
-            addAffected(report, relative);
-            warn(report, "referenced file missing: " + relative);
-            return;
+            case FileReadAhead.Hashed h -> {
+                if (h.content() != null) {
+                    sink.file(relative, h.size(), new ByteArrayInputStream(h.content()));
+                } else {
+                    streamAgain(sink, relative, p.path(), h);
+                }
+                report.files++;
+                report.fileBytes += h.size();
+                if (p.expectedSha1() != null && !h.sha1().equals(p.expectedSha1())) {
+                    report.corruptFiles++;
+                    addAffected(report, relative);
+                    warn(report, "file content does not match its name: " + relative + " (sha1 " + h.sha1() + ")");
+                }
+            }
         }
-        MessageDigest sha1 = sha1();
+        progress.advance(1);
+    }
+
+    /** Streams a file read ahead once more, failing unless the bytes are those that were hashed. */
+    static void streamAgain(CaptureSink sink, String relative, Path file, FileReadAhead.Hashed h) throws IOException {
+        CRC32 crc = new CRC32();
         try (InputStream in = new SizedInputStream(
-                new DigestInputStream(raw, sha1),
-                size,
+                new CheckedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), crc),
+                h.size(),
                 seen -> new IOException("file " + relative + " changed size while it was read"))) {
-            sink.file(relative, size, in);
+            sink.file(relative, h.size(), in);
         }
-        report.files++;
-        report.fileBytes += size;
-        if (expectedSha1 != null) {
-            String actual = HexFormat.of().formatHex(sha1.digest());
-            if (!actual.equals(expectedSha1)) {
-                report.corruptFiles++;
-                addAffected(report, relative);
-                warn(report, "file content does not match its name: " + relative + " (sha1 " + actual + ")");
-            }
+        if (crc.getValue() != h.crc()) {
+            throw new IOException("file " + relative + " changed while it was read");
         }
     }
 

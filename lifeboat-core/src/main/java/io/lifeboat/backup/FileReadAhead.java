@@ -1,0 +1,132 @@
+package io.lifeboat.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+
+/**
+ * Reads filestore files ahead of the capture, in the capture's order, on {@link #THREADS} threads: each
+ * file is read once there, its SHA-1 and CRC-32 computed, and a small file's content kept. The capture
+ * then writes a kept file from memory, and streams a larger one again from the page cache while the CRC-32
+ * of what it writes is compared with the one computed with the SHA-1, so the SHA-1 stays the hash of the
+ * bytes written (a file that changed in between fails the backup, as a file that changes size does).
+ *
+ * <p>At most {@link #WINDOW} files are ahead, and only files up to {@link #KEEP} bytes are kept: memory
+ * stays under {@code WINDOW × KEEP}. Never follows a symbolic link and never opens a special file.
+ */
+final class FileReadAhead implements AutoCloseable {
+    static final int THREADS = 2;
+    static final int WINDOW = 128;
+    static final int KEEP = 256 * 1024;
+
+    /** What reading one file found. */
+    sealed interface Read permits Missing, Special, Hashed {}
+
+    /** The file does not exist (or is a directory or a link). */
+    record Missing() implements Read {}
+
+    /** A FIFO, socket or device: never opened. */
+    record Special() implements Read {}
+
+    /**
+     * A regular file: its size, SHA-1 (hex) and CRC-32 as read, and its content when at most {@link
+     * #KEEP} bytes (else null: read it again with {@link FileReadAhead#reopen}).
+     */
+    record Hashed(long size, String sha1, long crc, byte[] content) implements Read {}
+
+    /** A file queued, and its result to come. */
+    record Pending(String relative, String expectedSha1, Path path, Future<Read> result) {}
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
+        Thread t = new Thread(r, "lifeboat-read-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ArrayDeque<Pending> window = new ArrayDeque<>();
+
+    /** Queues {@code path}; {@code expectedSha1} (null: none) travels with it. */
+    void submit(String relative, String expectedSha1, Path path) {
+        window.addLast(new Pending(relative, expectedSha1, path, pool.submit(() -> read(path))));
+    }
+
+    boolean full() {
+        return window.size() >= WINDOW;
+    }
+
+    boolean isEmpty() {
+        return window.isEmpty();
+    }
+
+    /** The oldest queued file. */
+    Pending next() {
+        return window.removeFirst();
+    }
+
+    /** Waits for the result of {@code p}. */
+    static Read await(Pending p) throws IOException {
+        try {
+            return p.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the filestore");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private static Read read(Path path) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return new Missing();
+        }
+        if (attrs.isOther()) return new Special();
+        if (!attrs.isRegularFile()) return new Missing();
+        MessageDigest sha1 = FilestoreCapture.sha1();
+        CRC32 crc = new CRC32();
+        long size = 0;
+        byte[] kept = attrs.size() <= KEEP ? new byte[(int) attrs.size()] : null;
+        byte[] buf = kept != null ? null : new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (kept != null) {
+                size = in.readNBytes(kept, 0, kept.length);
+                if (size != kept.length || in.read() >= 0) {
+                    throw new IOException("file " + path + " changed size while it was read");
+                }
+                sha1.update(kept);
+                crc.update(kept);
+            } else {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    sha1.update(buf, 0, n);
+                    crc.update(buf, 0, n);
+                    size += n;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return new Missing();
+        }
+        return new Hashed(size, HexFormat.of().formatHex(sha1.digest()), crc.getValue(), kept);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        window.clear();
+    }
+}
