@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks `lifeboat backup` and `lifeboat restore --jobs 2` against Odoo's own method (pg_dump to a
+# Benchmarks `lifeboat backup` and `lifeboat restore --jobs 2` (of its own zip and of Odoo's) against Odoo's own method (pg_dump to a
 # file + filestore copy + zip with deflate; unzip + psql -f + filestore move) on a synthetic instance,
 # and writes the results to docs/benchmarks.md (section "Backup and restore (Odoo zip)").
 #
@@ -202,6 +202,10 @@ odoo_restore() {
   timed "odoo_restore_$1" python3 "$here/odoo_method.py" restore -d "odoo_r$1" --data-dir "$run/data" --pg-bin "$pgbin" \
     -i "$odoo_zip" --timings "$run/res/odoo_restore_$1.json"
 }
+lb_restore_odoozip() {
+  JAVA_TOOL_OPTIONS="$(jfr "lb_restore_odoozip_$1")" timed "lb_restore_odoozip_$1" "$lifeboat" restore "$odoo_zip" -d "lbo_r$1" --jobs 2 \
+    --data-dir "$run/data" --pg-bin "$pgbin" --json --no-progress
+}
 lb_restore() {
   JAVA_TOOL_OPTIONS="$(jfr "lb_restore_$1")" timed "lb_restore_$1" "$lifeboat" restore "$lb_zip" -d "lb_r$1" --jobs 2 --data-dir "$run/data" --pg-bin "$pgbin" \
     --json --no-progress
@@ -217,13 +221,17 @@ for i in $(seq 1 "$runs"); do
   # alternate which method goes first so neither always meets the other's leftovers
   if [ $((i % 2)) = 1 ]; then odoo_backup "$i"; lb_backup "$i"; else lb_backup "$i"; odoo_backup "$i"; fi
   if [ $((i % 2)) = 1 ]; then odoo_restore "$i"; lb_restore "$i"; else lb_restore "$i"; odoo_restore "$i"; fi
+  lb_restore_odoozip "$i"
   # both restores must hold the whole instance
   [ "$(counts "odoo_r$i")" = "$src_counts" ] || die "Odoo-method restore differs from the source: $(counts "odoo_r$i") vs $src_counts"
   [ "$(counts "lb_r$i")" = "$src_counts" ] || die "Lifeboat restore differs from the source: $(counts "lb_r$i") vs $src_counts"
+  [ "$(counts "lbo_r$i")" = "$src_counts" ] || die "Lifeboat restore of Odoo's zip differs from the source: $(counts "lbo_r$i")"
   of="$(find "$run/data/filestore/odoo_r$i" -type f | wc -l)"
   lf="$(find "$run/data/filestore/lb_r$i" -type f | wc -l)"
   [ "$of" = "$src_files" ] || die "Odoo-method restore has $of files, the source $src_files"
   [ "$lf" = "$ref_files" ] || die "Lifeboat restore has $lf files, the source references $ref_files"
+  lof="$(find "$run/data/filestore/lbo_r$i" -type f | wc -l)"
+  [ "$lof" = "$of" ] || die "Lifeboat restore of Odoo's zip has $lof files, Odoo's zip $of"
   {
     echo "odoo_zip_bytes=$(stat -c %s "$odoo_zip")"
     echo "lb_zip_bytes=$(stat -c %s "$lb_zip")"
@@ -232,7 +240,8 @@ for i in $(seq 1 "$runs"); do
   } >"$run/res/sizes_$i.env"
   q "DROP DATABASE \"odoo_r$i\"" postgres
   q "DROP DATABASE \"lb_r$i\"" postgres
-  rm -rf "$run/data/filestore/odoo_r$i" "$run/data/filestore/lb_r$i" "$odoo_zip" "$lb_zip"
+  q "DROP DATABASE \"lbo_r$i\"" postgres
+  rm -rf "$run/data/filestore/odoo_r$i" "$run/data/filestore/lb_r$i" "$run/data/filestore/lbo_r$i" "$odoo_zip" "$lb_zip"
 done
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$run/res/machine.env"
 
