@@ -85,7 +85,7 @@ final class FilestoreExtraction {
         StoreFname name = StoreFname.parse(f.relative())
                 .orElseThrow(() ->
                         new LifeboatException(Kind.BAD_INPUT, "unsafe filestore name in source: " + f.relative()));
-        try (InputStream in = source.open(f)) {
+        try (InputStream in = source.openForFilestore(f)) { // put() checks the SHA-1
             into.put(name.relative(), in);
             return true;
         } catch (ContentMismatchException e) {

@@ -95,6 +95,9 @@ public abstract class RestoreSourceContractTest {
                 try (InputStream in = source.open(f)) {
                     assertThat(sha1(in)).as(f.relative()).isEqualTo(f.sha1());
                 }
+                try (InputStream in = source.openForFilestore(f)) {
+                    assertThat(sha1(in)).as(f.relative()).isEqualTo(f.sha1());
+                }
                 assertThat(f.relative()).endsWith("/" + f.sha1());
             }
         }
@@ -141,6 +144,12 @@ public abstract class RestoreSourceContractTest {
     }
 
     private static void readEverything(RestoreSource source) throws IOException {
+        // first as a filestore restore reads the files (the caller checks their SHA-1, the source all else)
+        for (FileRef f : source.files()) {
+            try (InputStream in = source.openForFilestore(f)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        }
         try (InputStream in = source.openDump()) {
             in.transferTo(OutputStream.nullOutputStream());
         }
