@@ -236,6 +236,9 @@ public final class RestoreEngine {
                                 Files.createDirectories(tmpDir);
                                 Filestore into = new LocalFilestore(tmpDir).withDeferredSync();
                                 new FilestoreExtraction(source, into, options.jobs(), ledger, progress, report).run();
+                                // write the files out while the load goes on: the sync before the swap then
+                                // has little left to do
+                                Trees.sync(tmpDir);
                                 report.filestoreMillis = (System.nanoTime() - t0) / 1_000_000;
                                 return null;
                             })
