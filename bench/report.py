@@ -137,14 +137,14 @@ def render(res, command):
     a("")
     a("| | Odoo's method | Lifeboat | ratio | goal | |")
     a("|---|---:|---:|---:|---:|---|")
-    a("| backup wall time (run %d) | %.1f s | %.1f s | %.2f | ≤ %.1f | %s |" % (
+    a("| backup wall time (run %d) | %.1f s | %.1f s | %.2f | ≤ %s | %s |" % (
         b["run"], b["odoo_backup"]["wall"], b["lb_backup"]["wall"], b["backup_ratio"], BACKUP_GOAL,
         verdict(b["backup_ratio"], BACKUP_GOAL)))
-    a("| restore wall time (run %d) | %.1f s | %.1f s | %.2f | ≤ %.1f | %s |" % (
+    a("| restore wall time (run %d) | %.1f s | %.1f s | %.2f | ≤ %s | %s |" % (
         r["run"], r["odoo_restore"]["wall"], r["lb_restore"]["wall"], r["restore_ratio"], RESTORE_GOAL,
         verdict(r["restore_ratio"], RESTORE_GOAL)))
     if o is not None:
-        a("| restore of Odoo's own zip, wall time (run %d) | %.1f s | %.1f s | %.2f | ≤ %.1f | %s |" % (
+        a("| restore of Odoo's own zip, wall time (run %d) | %.1f s | %.1f s | %.2f | ≤ %s | %s |" % (
             o["run"], o["odoo_restore"]["wall"], o["lb_restore_odoozip"]["wall"], o["restore_odoozip_ratio"],
             RESTORE_ODOO_ZIP_GOAL, verdict(o["restore_odoozip_ratio"], RESTORE_ODOO_ZIP_GOAL)))
     a("| Lifeboat peak RSS (backup / restore) | | %.0f / %.0f MB | | ≤ %d MB | %s |" % (
