@@ -20,7 +20,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
-runs=3 attachments=57000 fs_bytes=$((3 << 30)) bulk=2600000 rev=HEAD dir=/var/tmp/lifeboat-bench
+runs=3 attachments=57000 fs_bytes=$((3 << 30)) bulk=850000 rev=HEAD dir=/var/tmp/lifeboat-bench
 keep=0 drop=1 doc=1 quick=0 profile=0 backup_flags=""
 doc_set=0 command="bench/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do

@@ -53,7 +53,7 @@ class InterruptionTest {
                             .withAttachments(1500)
                             .withFilestoreBytes(96L << 20)
                             .withIncompressibleFraction(0.9)
-                            .withBulkRows(150_000)
+                            .withBulkRows(50_000)
                             .withSeed(7));
         }
         instance = RepoCli.instance(db, dataDir);

@@ -51,7 +51,7 @@ class RepositoryKillTest {
                             .withAttachments(1500)
                             .withFilestoreBytes(filestoreBytes)
                             .withIncompressibleFraction(0.9)
-                            .withBulkRows(30_000)
+                            .withBulkRows(10_000)
                             .withSeed(3));
         }
         Path repo = tmp.resolve("repo");

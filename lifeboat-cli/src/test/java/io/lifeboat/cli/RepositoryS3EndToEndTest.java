@@ -34,7 +34,7 @@ class RepositoryS3EndToEndTest {
         var spec = SyntheticInstance.Spec.small()
                 .withAttachments(1500)
                 .withFilestoreBytes(200L << 20)
-                .withBulkRows(60_000)
+                .withBulkRows(20_000)
                 .withSeed(5);
         try (Connection c = db.connect()) {
             SyntheticInstance.create(c, filestore, spec);

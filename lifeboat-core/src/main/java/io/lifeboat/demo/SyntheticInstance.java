@@ -34,21 +34,24 @@ import org.postgresql.copy.PGCopyOutputStream;
  * Generates a synthetic Odoo 17 instance: a database whose {@code ir_attachment}, {@code
  * ir_config_parameter}, {@code ir_module_module}, {@code res_users}, {@code res_partner}, {@code
  * res_company}, {@code ir_cron}, {@code ir_mail_server} and {@code fetchmail_server} tables have
- * Odoo 17's columns and types, bulk business tables, and a matching filestore.
+ * Odoo 17's columns and types, bulk business tables (sales, accounting, stock, chatter; see {@link
+ * SyntheticBulk}) whose big tables have the indexes, foreign keys and constraints Odoo 17 gives them
+ * (see {@code odoo17-schema.sql}), and a matching filestore.
  *
  * <p>The output is a pure function of the {@link Spec}: the same spec gives the same rows, the same
  * file names and the same file contents. Database writes happen in one transaction on the given
  * connection (committed on success, rolled back on failure); files written before a failure stay.
  *
- * <p>It is long because it holds the whole synthetic data model (modules, partners, attachments, bulk rows
- * and their files) so that one seed determines an instance; each part is a short method.
+ * <p>It is long because it holds the synthetic data model (modules, users, partners, attachments and
+ * their files; the business rows are {@link SyntheticBulk}'s) so that one seed determines an
+ * instance; each part is a short method.
  */
 public final class SyntheticInstance {
 
     /** Password of the {@code admin} user. */
     public static final String ADMIN_PASSWORD = "admin";
 
-    private static final int FIRST_PARTNER = 7;
+    static final int FIRST_PARTNER = 7;
     private static final String[] IMAGE_FIELDS = {"image_1920", "image_1024", "image_512", "image_256", "image_128"};
     private static final String[][] BINARY_TYPES = {
         {"application/pdf", "invoice", "pdf"},
@@ -63,6 +66,8 @@ public final class SyntheticInstance {
         {"text/html", "page", "html"}
     };
     private static final LocalDateTime EPOCH = LocalDateTime.of(2024, 7, 9, 12, 0, 0);
+    private static final long MIN_FILE = 1024;
+    private static final long MAX_FILE = 20L << 20;
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /**
@@ -71,14 +76,19 @@ public final class SyntheticInstance {
      * @param attachments number of {@code ir_attachment} rows, at least 8 (a few of each special
      *     kind are included)
      * @param filestoreBytes approximate total size of the distinct files (file sizes follow a
-     *     log-normal distribution scaled to this total; every file has at least 64 bytes)
-     * @param incompressibleFraction fraction of files with random content (images, PDFs, zips);
-     *     the others are text. Field attachments (images) are always incompressible
+     *     log-normal distribution clamped to 1 KiB .. 20 MiB and scaled to this total; bounds give
+     *     way when the total cannot be met within them, and every file has at least 64 bytes)
+     * @param incompressibleFraction fraction of the filestore's bytes in files with random content
+     *     (images, PDFs, zips); the others are text. Field attachments (images) are always
+     *     incompressible, so their share is a floor
      * @param duplicateFraction fraction of file-backed rows that reuse another row's file (at least
      *     one row does)
      * @param bulkRows rows of {@code account_move_line}; {@code sale_order_line} gets half as many,
-     *     {@code mail_message} a quarter, {@code sale_order} a tenth; about 430 bytes of table and
-     *     index data per unit (2,400,000 make about 1 GB)
+     *     {@code account_move}, {@code mail_message} and {@code mail_tracking_value} a quarter,
+     *     {@code account_full_reconcile} a sixth, {@code stock_move} a fifth, {@code sale_order} a
+     *     tenth and {@code stock_picking} a twentieth; about 1,300 bytes of table and index data
+     *     per unit (800,000 make about 1 GB; 850,000 with 57,000 attachments make a database of
+     *     1.06 GiB)
      * @param seed makes the output reproducible
      */
     public record Spec(
@@ -101,9 +111,12 @@ public final class SyntheticInstance {
             }
         }
 
-        /** 40 attachments, 256 KiB of files, 200 bulk rows, seed 1: seconds to create. */
+        /**
+         * 40 attachments, 256 KiB of files (70% of the bytes incompressible, 10% duplicate rows),
+         * 200 bulk rows, seed 1: seconds to create.
+         */
         public static Spec small() {
-            return new Spec(40, 256 * 1024, 0.6, 0.1, 200, 1);
+            return new Spec(40, 256 * 1024, 0.7, 0.1, 200, 1);
         }
 
         public Spec withAttachments(int n) {
@@ -218,37 +231,31 @@ public final class SyntheticInstance {
         Collections.shuffle(kinds, new Random(spec.seed()));
 
         int[] fileOf = new int[n];
-        List<Boolean> fileIncompressible = new ArrayList<>();
-        List<String> fileMime = new ArrayList<>();
+        List<Boolean> fileIsField = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Kind k = kinds.get(i);
             fileOf[i] = -1;
             if (k == Kind.FIELD || k == Kind.REGULAR) {
-                boolean random = k == Kind.FIELD || rng.nextDouble() < spec.incompressibleFraction();
-                String[] type = (random ? BINARY_TYPES : TEXT_TYPES)[rng.nextInt(4)];
-                fileOf[i] = fileIncompressible.size();
-                fileIncompressible.add(random);
-                fileMime.add(k == Kind.FIELD ? "image/png" : type[0]);
+                fileOf[i] = fileIsField.size();
+                fileIsField.add(k == Kind.FIELD);
             }
         }
-        int files = fileIncompressible.size();
+        int files = fileIsField.size();
         for (int i = 0; i < n; i++) {
             if (kinds.get(i) == Kind.DUPLICATE) {
                 fileOf[i] = rng.nextInt(files);
             }
         }
-        double[] raw = new double[files];
-        double sum = 0;
-        for (int j = 0; j < files; j++) {
-            raw[j] = Math.exp(1.6 * gaussian(rng));
-            sum += raw[j];
-        }
+        long[] sizes = fileSizes(rng, files, spec.filestoreBytes());
+        boolean[] random = incompressible(sizes, fileIsField, spec, rng);
         List<SyntheticFiles.Plan> plans = new ArrayList<>(files);
         for (int j = 0; j < files; j++) {
-            long size = Math.round(raw[j] / sum * spec.filestoreBytes());
-            int bounded = (int) Math.max(64, Math.min(size, 1L << 30));
+            String[] type = (random[j] ? BINARY_TYPES : TEXT_TYPES)[rng.nextInt(4)];
             plans.add(new SyntheticFiles.Plan(
-                    mix(spec.seed() ^ 0x5EEDF11EL, j), bounded, fileIncompressible.get(j), fileMime.get(j)));
+                    mix(spec.seed() ^ 0x5EEDF11EL, j),
+                    (int) sizes[j],
+                    random[j],
+                    fileIsField.get(j) ? "image/png" : type[0]));
         }
 
         // 2. Write files while the server loads the database.
@@ -268,7 +275,8 @@ public final class SyntheticInstance {
                 s.execute(schema[0]);
                 uuid = baseRows(conn, spec.seed(), partners);
                 modules = modules(conn);
-                bulk = bulkRows(s, spec.bulkRows(), spec.seed(), partners);
+                SyntheticBulk.referenceRows(s, TS.format(EPOCH));
+                bulk = SyntheticBulk.bulkRows(s, spec.bulkRows(), spec.seed(), partners);
             }
             List<SyntheticFiles.Written> written = job.await();
 
@@ -601,14 +609,30 @@ public final class SyntheticInstance {
                     + " 'en_US', 'contact', null, false, false, false, '" + created + "', 0, null),"
                     + " (6, 1, '" + created + "', 'Portal User Template', 6, 1, 1, 'Portal User Template',"
                     + " 'en_US', 'contact', null, false, false, true, '" + created + "', 0, null)");
-            s.execute("INSERT INTO res_partner (id, company_id, create_date, name, commercial_partner_id, create_uid,"
-                    + " write_uid, complete_name, lang, type, street, zip, city, email, phone, active, is_company,"
-                    + " partner_share, write_date, color, email_normalized, date)"
-                    + " SELECT g, 1, '" + created + "', 'Partner ' || g, g, 2, 2, 'Partner ' || g, 'en_US', 'contact',"
+            // one partner in seven is a company; two in seven are its contacts (one an invoice address)
+            s.execute("INSERT INTO res_partner (id, company_id, create_date, name, title, parent_id, user_id, state_id,"
+                    + " country_id, industry_id, team_id, commercial_partner_id, create_uid, write_uid, complete_name,"
+                    + " ref, lang, tz, vat, website, function, type, street, zip, city, email, phone, mobile,"
+                    + " commercial_company_name, active, employee, is_company, partner_share, write_date, color,"
+                    + " email_normalized, phone_sanitized, date)"
+                    + " SELECT g, 1, '" + created + "', 'Partner ' || g, CASE WHEN NOT co THEN 1 + g % 3 END, parent,"
+                    + " CASE WHEN g % 3 = 0 THEN 2 END, CASE WHEN g % 6 = 4 THEN 1 + g % 2 END, 1 + g % 6,"
+                    + " CASE WHEN co THEN 1 + g % 5 END, CASE WHEN g % 3 = 0 THEN 1 END, coalesce(parent, g), 2, 2,"
+                    + " CASE WHEN parent IS NULL THEN '' ELSE 'Partner ' || parent || ', ' END || 'Partner ' || g,"
+                    + " CASE WHEN g % 4 = 0 THEN 'C' || lpad(g::text, 6, '0') END, 'en_US', 'Europe/Brussels',"
+                    + " CASE WHEN co THEN 'BE0' || lpad((g * 7919 % 1000000000)::text, 9, '0') END,"
+                    + " CASE WHEN co THEN 'https://www.partner' || g || '.example.com' END,"
+                    + " CASE WHEN NOT co THEN (ARRAY['Sales Manager', 'Accountant', 'CEO', 'Buyer',"
+                    + " 'Warehouse Manager'])[1 + g % 5] END,"
+                    + " CASE WHEN g % 7 = 2 AND parent IS NOT NULL THEN 'invoice' ELSE 'contact' END,"
                     + " g || ' Main Street', lpad((g % 99999)::text, 5, '0'), 'City ' || (g % 500),"
-                    + " 'partner' || g || '@example.com', '+32 ' || (470000000 + g), true, g % 7 = 0, true,"
-                    + " '" + created + "', g % 12, 'partner' || g || '@example.com', date '2020-01-01' + (g % 1500)"
-                    + " FROM generate_series(" + FIRST_PARTNER + ", " + partners + ") g");
+                    + " 'partner' || g || '@example.com', '+32 ' || (470000000 + g), '+32 ' || (490000000 + g),"
+                    + " CASE WHEN co OR parent IS NOT NULL THEN 'Partner ' || coalesce(parent, g) END, true, false, co,"
+                    + " true, '" + created + "', g % 12, 'partner' || g || '@example.com', '+32' || (470000000 + g),"
+                    + " date '2020-01-01' + (g % 1500)"
+                    + " FROM (SELECT g, g % 7 = 0 AS co, CASE WHEN g % 7 IN (1, 2) AND g - g % 7 >= " + FIRST_PARTNER
+                    + " THEN g - g % 7 END AS parent FROM generate_series(" + FIRST_PARTNER + ", " + partners
+                    + ") g) x");
             s.execute("SELECT setval('res_partner_id_seq', " + partners + "), setval('res_company_id_seq', 1)");
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO res_users (id, company_id, partner_id, active,"
@@ -718,9 +742,11 @@ public final class SyntheticInstance {
             "fetchmail:17.0.1.0",
             "sale:17.0.1.2",
             "account:17.0.1.2",
-            "product:17.0.1.2"
+            "product:17.0.1.2",
+            "stock:17.0.1.1",
+            "sale_stock:17.0.1.0"
         };
-        String[] uninstalled = {"crm", "stock", "purchase", "hr", "website", "project", "contacts", "calendar"};
+        String[] uninstalled = {"crm", "purchase", "hr", "website", "project", "contacts", "calendar"};
         Map<String, String> out = new LinkedHashMap<>();
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ir_module_module (create_uid, write_uid, name,"
                 + " author, state, latest_version, shortdesc, application, demo, license, auto_install,"
@@ -754,64 +780,6 @@ public final class SyntheticInstance {
         ps.setString(8, created);
         ps.setString(9, created);
         ps.addBatch();
-    }
-
-    /** Fills the bulk tables on the server; returns the number of rows. */
-    private static long bulkRows(Statement s, long rows, long seed, long partners) throws SQLException {
-        long orders = rows == 0 ? 0 : Math.max(1, rows / 10);
-        long lines = rows / 2;
-        long messages = rows / 4;
-        String k = "'" + Long.toUnsignedString(seed) + "'";
-        long salt = Math.floorMod(seed, 1_000_003L);
-        String p = Long.toString(partners - FIRST_PARTNER + 1);
-        s.execute("INSERT INTO sale_order (id, partner_id, company_id, name, state, client_order_ref, date_order,"
-                + " amount_untaxed, amount_tax, amount_total, note, create_uid, create_date, write_uid, write_date)"
-                + " SELECT g, " + FIRST_PARTNER + " + (g * 7919 + " + salt + ") % " + p
-                + ", 1, 'S' || lpad(g::text, 6, '0'),"
-                + " (ARRAY['draft','sent','sale','sale','sale','cancel'])[1 + (g + " + salt + ") % 6],"
-                + " 'PO-' || upper(substr(md5(" + k + " || 'so' || g), 1, 10)), ts, a, round(a * 0.21, 2),"
-                + " round(a * 1.21, 2), '<p>Payment terms: 30 days. Order ' || g || ' for partner ' || (g % 997)"
-                + " || '.</p>', 2, ts, 2, ts FROM (SELECT g, round(((g * 104729 + " + salt
-                + ") % 10000000) / 100.0, 2) AS a,"
-                + " timestamp '2019-01-01' + g * interval '83 seconds' AS ts"
-                + " FROM generate_series(1::bigint, " + orders + ") g) x");
-        s.execute("INSERT INTO sale_order_line (id, order_id, sequence, name, product_uom_qty, price_unit, discount,"
-                + " price_subtotal, state, create_uid, create_date, write_uid, write_date)"
-                + " SELECT g, 1 + (g - 1) / 5 % " + Math.max(1, orders) + ", 10 * (1 + g % 5),"
-                + " '[PRD-' || (g * 31 + " + salt + ") % 5000 || '] ' || (ARRAY['Office chair','Desk lamp',"
-                + "'Cable management kit','Monitor stand','Large cabinet','Conference table'])[1 + g % 6]"
-                + " || ' ' || substr(md5(" + k + " || 'sol' || g), 1, 12), q, pu, (g % 4) * 5, round(q * pu, 2),"
-                + " 'sale', 2, ts, 2, ts FROM (SELECT g, 1 + (g % 9) AS q,"
-                + " round(((g * 7907 + " + salt + ") % 100000) / 100.0, 2) AS pu,"
-                + " timestamp '2019-01-01' + g * interval '17 seconds' AS ts"
-                + " FROM generate_series(1::bigint, " + lines + ") g) x");
-        s.execute("INSERT INTO account_move_line (id, move_name, date, partner_id, company_id, account_code, name,"
-                + " ref, parent_state, debit, credit, balance, amount_currency, reconciled, create_uid,"
-                + " create_date, write_uid, write_date)"
-                + " SELECT g, 'INV/' || (2019 + g * 5 / " + Math.max(1, rows)
-                + ") || '/' || lpad((g / 4)::text, 7, '0'),"
-                + " date '2019-01-01' + (g * 5 * 365 / " + Math.max(1, rows) + ")::int,"
-                + " " + FIRST_PARTNER + " + (g * 7919 + " + salt + ") % " + p + ", 1,"
-                + " (ARRAY['400000','411000','445710','512000','601000','707000'])[1 + g % 6],"
-                + " 'Line ' || md5(" + k + " || 'aml' || g), 'REF' || (g / 4), 'posted',"
-                + " CASE WHEN g % 2 = 0 THEN a ELSE 0 END, CASE WHEN g % 2 = 1 THEN a ELSE 0 END,"
-                + " CASE WHEN g % 2 = 0 THEN a ELSE -a END, a, g % 3 = 0, 2, ts, 2, ts"
-                + " FROM (SELECT g, round(((g * 104723 + " + salt + ") % 10000000) / 100.0, 2) AS a,"
-                + " timestamp '2019-01-01' + g * interval '7 seconds' AS ts"
-                + " FROM generate_series(1::bigint, " + rows + ") g) x");
-        s.execute("INSERT INTO mail_message (id, model, res_id, author_id, message_type, subject, body, date,"
-                + " create_uid, create_date, write_uid, write_date)"
-                + " SELECT g, 'sale.order', 1 + g % " + Math.max(1, orders) + ", " + FIRST_PARTNER + " + g % " + p
-                + ", 'comment', 'Re: S' || lpad((1 + g % " + Math.max(1, orders) + ")::text, 6, '0'),"
-                + " '<p>Hello,</p><p>Please find attached the documents for your order. The delivery is planned"
-                + " for next week; reference ' || md5(" + k + " || 'mm' || g) || '.</p><p>Best regards,<br>'"
-                + " || 'Partner ' || (g % 997) || '</p>', ts, 2, ts, 2, ts"
-                + " FROM (SELECT g, timestamp '2019-01-01' + g * interval '29 seconds' AS ts"
-                + " FROM generate_series(1::bigint, " + messages + ") g) x");
-        for (String t : List.of("sale_order", "sale_order_line", "account_move_line", "mail_message")) {
-            s.execute("SELECT setval('" + t + "_id_seq', (SELECT coalesce(max(id), 0) + 1 FROM " + t + "), false)");
-        }
-        return orders + lines + rows + messages;
     }
 
     private static String[] schema() throws IOException {
@@ -867,6 +835,86 @@ public final class SyntheticInstance {
             m.putIfAbsent(w.sha1(), w);
         }
         return List.copyOf(m.values());
+    }
+
+    /**
+     * Log-normal file sizes (sigma 1.6, like a filestore of thumbnails, documents and a few scans)
+     * clamped to 1 KiB .. 20 MiB, scaled so that they add up to {@code total}. When {@code total}
+     * cannot be met within those bounds, the bounds give way: no file is smaller than 64 bytes.
+     */
+    private static long[] fileSizes(SplittableRandom rng, int files, long total) {
+        long[] out = new long[files];
+        if (files == 0) {
+            return out;
+        }
+        double[] raw = new double[files];
+        double sum = 0;
+        for (int j = 0; j < files; j++) {
+            raw[j] = Math.exp(1.6 * gaussian(rng));
+            sum += raw[j];
+        }
+        long mean = Math.max(1, total / files);
+        long lo = Math.max(64, Math.min(MIN_FILE, mean));
+        long hi = Math.min(1L << 30, Math.max(MAX_FILE, mean + 1));
+        // the scale whose clamped sizes add up to total: the sum grows with the scale
+        double low = 0;
+        double high = total / sum;
+        while (clampedSum(raw, high, lo, hi) < total && high < 1e18) {
+            high *= 2;
+        }
+        for (int iter = 0; iter < 64; iter++) {
+            double mid = (low + high) / 2;
+            if (clampedSum(raw, mid, lo, hi) < total) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        for (int j = 0; j < files; j++) {
+            out[j] = clamp(Math.round(raw[j] * high), lo, hi);
+        }
+        return out;
+    }
+
+    private static long clampedSum(double[] raw, double scale, long lo, long hi) {
+        long sum = 0;
+        for (double r : raw) {
+            sum += clamp(Math.round(r * scale), lo, hi);
+        }
+        return sum;
+    }
+
+    private static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /**
+     * Which files have random content: all field attachments (images), then regular files in a
+     * seeded random order until {@code incompressibleFraction} of the bytes is random.
+     */
+    private static boolean[] incompressible(long[] sizes, List<Boolean> isField, Spec spec, SplittableRandom rng) {
+        boolean[] out = new boolean[sizes.length];
+        long total = 0;
+        long random = 0;
+        List<Integer> regular = new ArrayList<>();
+        for (int j = 0; j < sizes.length; j++) {
+            total += sizes[j];
+            if (isField.get(j)) {
+                out[j] = true;
+                random += sizes[j];
+            } else {
+                regular.add(j);
+            }
+        }
+        Collections.shuffle(regular, new Random(rng.nextLong()));
+        double target = spec.incompressibleFraction() * total;
+        for (int j : regular) {
+            if (random + sizes[j] / 2.0 <= target) {
+                out[j] = true;
+                random += sizes[j];
+            }
+        }
+        return out;
     }
 
     private static void addKinds(List<Kind> kinds, Kind k, int count) {

@@ -163,7 +163,82 @@ class SyntheticInstanceTest {
                                     query(
                                             c,
                                             "SELECT (SELECT count(*) FROM sale_order) + (SELECT count(*) FROM sale_order_line)"
-                                                    + " + (SELECT count(*) FROM account_move_line) + (SELECT count(*) FROM mail_message)")));
+                                                    + " + (SELECT count(*) FROM account_move) + (SELECT count(*) FROM account_move_line)"
+                                                    + " + (SELECT count(*) FROM account_full_reconcile)"
+                                                    + " + (SELECT count(*) FROM stock_picking) + (SELECT count(*) FROM stock_move)"
+                                                    + " + (SELECT count(*) FROM mail_message) + (SELECT count(*) FROM mail_tracking_value)")));
+        }
+    }
+
+    @Test
+    void bigTablesHaveOdoo17IndexesForeignKeysAndConstraints(TestDatabase db, @TempDir Path filestore)
+            throws Exception {
+        try (Connection c = db.connect()) {
+            SyntheticInstance.create(c, filestore, SPEC.withBulkRows(2000));
+            // indexes with the primary key, foreign keys, CHECK and UNIQUE constraints
+            Map<String, String> expected = Map.of(
+                    "res_partner", "9/11/1",
+                    "ir_attachment", "4/4/0",
+                    "mail_message", "8/10/0",
+                    "mail_tracking_value", "3/5/0",
+                    "account_move_line", "19/20/4",
+                    "stock_move", "15/20/0");
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                assertThat(query(
+                                c,
+                                "SELECT (SELECT count(*) FROM pg_index WHERE indrelid = t) || '/'"
+                                        + " || (SELECT count(*) FROM pg_constraint WHERE conrelid = t AND contype = 'f')"
+                                        + " || '/' || (SELECT count(*) FROM pg_constraint WHERE conrelid = t"
+                                        + " AND contype IN ('c', 'u')) FROM (SELECT '" + e.getKey()
+                                        + "'::regclass AS t) x"))
+                        .as(e.getKey())
+                        .isEqualTo(e.getValue());
+            }
+            assertThat(query(c, "SELECT count(*) FROM mail_tracking_value")).isEqualTo("500");
+            assertThat(query(c, "SELECT count(*) FROM stock_move")).isEqualTo("400");
+            assertThat(query(c, "SELECT count(*) FROM account_move")).isEqualTo("500");
+            // every move balances
+            assertThat(query(
+                            c,
+                            "SELECT count(*) FROM (SELECT move_id FROM account_move_line GROUP BY move_id"
+                                    + " HAVING sum(debit) <> sum(credit)) x"))
+                    .isEqualTo("0");
+        }
+    }
+
+    @Test
+    void messageBodiesHaveChatterSizes(TestDatabase db, @TempDir Path filestore) throws Exception {
+        try (Connection c = db.connect()) {
+            SyntheticInstance.create(c, filestore, SPEC.withBulkRows(40_000));
+            // 10,000 messages: a quarter are tracking notifications without a body, most of the
+            // others 0.3 to 4 KB, a few percent whole quoted threads over 10 KB
+            assertThat(query(c, "SELECT count(*) FROM mail_message WHERE body = ''"))
+                    .isEqualTo("2500");
+            String sizes = "SELECT count(*) FROM mail_message WHERE body <> '' AND octet_length(body) ";
+            assertThat(Long.parseLong(query(c, sizes + "BETWEEN 300 AND 4096"))).isBetween(6300L, 7200L);
+            assertThat(Long.parseLong(query(c, sizes + "> 10000"))).isBetween(100L, 300L);
+            assertThat(Long.parseLong(query(c, "SELECT count(DISTINCT md5(body)) FROM mail_message")))
+                    .isEqualTo(7501L);
+        }
+    }
+
+    @Test
+    void filestoreBytesAreMostlyIncompressibleAndSizesClamped(TestDatabase db, @TempDir Path filestore)
+            throws Exception {
+        try (Connection c = db.connect()) {
+            SyntheticInstance.create(
+                    c,
+                    filestore,
+                    SPEC.withAttachments(600).withFilestoreBytes(20_000_000).withBulkRows(0));
+            String files = "(SELECT DISTINCT ON (store_fname) file_size, mimetype FROM ir_attachment"
+                    + " WHERE store_fname IS NOT NULL) f";
+            double random = Double.parseDouble(query(
+                    c,
+                    "SELECT sum(file_size) FILTER (WHERE mimetype IN ('application/pdf', 'image/png',"
+                            + " 'application/zip', 'image/jpeg'))::float8 / sum(file_size) FROM " + files));
+            assertThat(random).isBetween(0.68, 0.72);
+            assertThat(query(c, "SELECT min(file_size) >= 1024 AND max(file_size) <= 20971520 FROM " + files))
+                    .isEqualTo("t");
         }
     }
 

@@ -54,7 +54,7 @@ class ParallelPlainLoaderTest {
     void loadsASyntheticInstanceLikePsql(PgCluster cluster, TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
             SyntheticInstance.create(
-                    c, tmp.resolve("filestore"), SyntheticInstance.Spec.small().withBulkRows(20000));
+                    c, tmp.resolve("filestore"), SyntheticInstance.Spec.small().withBulkRows(10_000));
         }
         Path dump = tmp.resolve("synthetic.sql");
         ProcessRunner.command(tools(cluster).pgDump().path().toString(), "--no-owner", "-f", dump.toString())

@@ -54,7 +54,7 @@ class AutovacuumRestoreTest {
                 SyntheticInstance.create(
                         c,
                         dataDir.resolve("filestore").resolve("src"),
-                        SyntheticInstance.Spec.small().withAttachments(200).withBulkRows(300_000));
+                        SyntheticInstance.Spec.small().withAttachments(200).withBulkRows(100_000));
             }
             PgConnection odoo = new PgConnection(cluster.host(), cluster.port(), "odoo", null, null);
             PgTools tools =
