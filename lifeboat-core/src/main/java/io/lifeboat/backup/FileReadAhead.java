@@ -43,7 +43,7 @@ final class FileReadAhead implements AutoCloseable {
 
     /**
      * A regular file: its size, SHA-1 (hex) and CRC-32 as read, and its content when at most {@link
-     * #KEEP} bytes (else null: read it again with {@link FileReadAhead#reopen}).
+     * #KEEP} bytes (else null: the capture streams the file again and compares the CRC-32).
      */
     record Hashed(long size, String sha1, long crc, byte[] content) implements Read {}
 

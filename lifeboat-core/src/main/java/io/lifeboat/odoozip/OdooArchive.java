@@ -572,11 +572,7 @@ public final class OdooArchive implements Closeable {
      * Refuses an entry whose local file header does not start where the central directory says, or
      * names another file: readers that scan local headers (streaming unzip, some antivirus) would
      * then see other names than the ones validated here. Python's {@code zipfile}, which Odoo
-     * uses, refuses such an entry too.
-     */
-    /**
-     * Checks that {@code e}'s local header is where the central directory says and carries the same
-     * name (readers that stream see the local name); returns the offset of the entry's data.
+     * uses, refuses such an entry too. Returns the offset of the entry's data.
      */
     private static long checkLocalHeader(Path path, ZipArchiveEntry e) throws IOException {
         byte[] central = e.getRawName();

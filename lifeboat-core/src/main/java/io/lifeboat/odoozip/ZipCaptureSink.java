@@ -14,11 +14,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 
 /**
  * Writes a capture as an Odoo-standard zip: {@code dump.sql}, {@code filestore/xx/<sha1>}, then
@@ -72,9 +74,12 @@ public final class ZipCaptureSink implements CaptureSink {
         Files.createDirectories(dir);
         PartialFile partial = PartialFile.create(abs);
         SyncingOutput syncing;
+        OutputStream raw = null;
         try {
-            syncing = new SyncingOutput(Files.newOutputStream(partial.path()), partial.path());
+            raw = Files.newOutputStream(partial.path());
+            syncing = new SyncingOutput(raw, partial.path());
         } catch (IOException | RuntimeException e) {
+            if (raw != null) raw.close();
             partial.close();
             throw e;
         }
@@ -137,10 +142,10 @@ public final class ZipCaptureSink implements CaptureSink {
      * pass over the whole archive (see docs/backup.md).
      */
     static void verify(Path zipFile, long length, long crc32c, long entries) throws IOException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         long read = 0;
         try (FileChannel ch = FileChannel.open(zipFile, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
             while (ch.read(buf) >= 0) {
                 buf.flip();
                 read += buf.remaining();

@@ -133,7 +133,7 @@ public final class SnapshotSource implements RestoreSource {
     public InputStream openForFilestore(FileRef file) throws IOException {
         Tree.FileEntry f = byPath.get(file.relative());
         String name = file.relative().substring(file.relative().lastIndexOf('/') + 1);
-        if (f == null || f.sha1() == null || !f.sha1().equals(name)) return open(file);
+        if (f == null || !name.equals(f.sha1())) return open(file);
         return new Checked(repo.blobStream(f.blobs(), 2), null, null, f.size(), "file " + f.path());
     }
 

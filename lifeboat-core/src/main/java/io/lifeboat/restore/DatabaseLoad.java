@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ final class DatabaseLoad {
         boolean streamed = format == DumpFormat.PLAIN || (format == DumpFormat.CUSTOM && options.jobs() <= 1);
         if (streamed) progress.phase("load database", source.dumpSize().orElse(-1), "bytes");
         else progress.phase("load database", -1, "");
-        var env = new java.util.HashMap<>(loadAs.env(db));
+        var env = new HashMap<>(loadAs.env(db));
         // pg_restore's connections get the plain loader's session settings, after any of the caller's own
         env.merge("PGOPTIONS", LoadTuning.pgOptions(), (own, tuning) -> own + " " + tuning);
         if (format == DumpFormat.PLAIN) {
