@@ -199,6 +199,86 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a server in recovery on the data directory {@code base/data} (restored from a base
+     * backup by the caller) and returns as soon as it runs; the caller watches the recovery. Unlike
+     * a throwaway cluster it keeps PostgreSQL's durability settings. {@code overrides} are appended to
+     * {@code postgresql.auto.conf}, the last configuration file PostgreSQL reads, so they win over
+     * whatever the production configuration copied with the base backup says (archive_command
+     * included); {@code listen_addresses} and the socket directory are set here. A missing
+     * {@code postgresql.conf} (kept outside the data directory, as Debian does) is created empty and a
+     * missing {@code pg_hba.conf} allows local peer and password logins only.
+     *
+     * @throws IllegalStateException if the server does not start (the message includes its log)
+     */
+    public static PgCluster startRecovery(Path base, Map<String, String> overrides, Options options) {
+        Path bin = options.binDir() != null ? options.binDir() : defaultBinDir();
+        boolean asRoot = isRoot();
+        Path data = base.resolve("data");
+        try {
+            Files.deleteIfExists(data.resolve("postmaster.pid"));
+            Files.deleteIfExists(data.resolve("postmaster.opts"));
+            if (!Files.exists(data.resolve("postgresql.conf"))) Files.writeString(data.resolve("postgresql.conf"), "");
+            if (!Files.exists(data.resolve("pg_hba.conf"))) {
+                Files.writeString(
+                        data.resolve("pg_hba.conf"),
+                        "local all all peer\nhost all all 127.0.0.1/32 scram-sha-256\n");
+            }
+            Files.writeString(data.resolve("recovery.signal"), "");
+            Map<String, String> conf = new LinkedHashMap<>();
+            conf.put("listen_addresses", HOST);
+            conf.put("unix_socket_directories", base.toString());
+            conf.putAll(overrides);
+            StringBuilder text = new StringBuilder("\n# lifeboat recovery (these lines win over the ones above)\n");
+            conf.forEach((k, v) -> text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+            Files.writeString(
+                    data.resolve("postgresql.auto.conf"),
+                    text,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            if (asRoot) run(List.of("chown", "-R", OS_USER + ":", base.toString()), null);
+            int major = Integer.parseInt(Files.readString(data.resolve("PG_VERSION")).trim());
+            int port = freePort();
+            PgCluster c = new PgCluster(base, bin, port, major, asRoot);
+            try {
+                c.pgCtl("-w", "-t", "600", "start", "-l", c.logFile().toString(), "-o", "-p " + port);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(
+                        "postgresql did not start on port " + port + ": " + e.getMessage() + "\nserver log:\n" + c.logTail(),
+                        e);
+            }
+            Runtime.getRuntime().addShutdownHook(c.shutdownHook);
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up the recovered cluster in " + base, e);
+        }
+    }
+
+    /**
+     * Leaves the server running and its directory in place when this object is closed or the JVM
+     * exits (a side copy the user goes on working with). Idempotent.
+     */
+    public void detach() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down; the hook is disarmed by the closed flag
+            }
+        }
+    }
+
+    /** Stops the server (fast shutdown) without deleting anything. */
+    public void stop() {
+        pgCtl("-w", "-t", "60", "-m", "fast", "stop");
+    }
+
+    /** The last lines of the server log. */
+    public String serverLogTail() {
+        return logTail();
+    }
+
     /** Waits (up to ten minutes) until the server has left recovery. */
     private void awaitPromotion() {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);

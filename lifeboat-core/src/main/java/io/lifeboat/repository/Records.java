@@ -33,7 +33,37 @@ final class Records {
         sum.put("blobsNew", m.blobsNew()).put("bytesNew", m.bytesNew()).put("storedNew", m.storedNew());
         var tree = n.putArray("tree");
         s.tree().forEach(tree::add);
+        SnapshotInfo.BaseBackupInfo b = s.baseBackup();
+        if (b != null) {
+            n.putObject("baseBackup")
+                    .put("systemId", b.systemId())
+                    .put("timeline", b.timeline())
+                    .put("startLsn", b.startLsn())
+                    .put("stopLsn", b.stopLsn())
+                    .put("startWal", b.startWal())
+                    .put("stopWal", b.stopWal())
+                    .put("segmentSize", b.segmentSize());
+        }
         return n;
+    }
+
+    private static SnapshotInfo.BaseBackupInfo baseBackup(JsonNode b) {
+        if (b.isMissingNode() || b.isNull()) return null;
+        var info = new SnapshotInfo.BaseBackupInfo(
+                b.path("systemId").asText(),
+                b.path("timeline").asInt(),
+                b.path("startLsn").asText(),
+                b.path("stopLsn").asText(),
+                b.path("startWal").asText(),
+                b.path("stopWal").asText(),
+                b.path("segmentSize").asLong());
+        if (!info.systemId().matches("[0-9]{1,20}")
+                || !io.lifeboat.postgres.WalFile.isValid(info.startWal())
+                || !io.lifeboat.postgres.WalFile.isValid(info.stopWal()))
+            throw new IllegalArgumentException("bad baseBackup");
+        io.lifeboat.postgres.WalFile.parseLsn(info.startLsn());
+        io.lifeboat.postgres.WalFile.parseLsn(info.stopLsn());
+        return info;
     }
 
     static SnapshotInfo parse(String id, JsonNode n, String name) {
@@ -72,7 +102,8 @@ final class Records {
                     Map.copyOf(modules),
                     texts(n.path("warnings")),
                     summary,
-                    tree);
+                    tree,
+                    baseBackup(n.path("baseBackup")));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new LifeboatException(LifeboatException.Kind.INTEGRITY, name + " is malformed", "Run verify.", e);
         }

@@ -310,6 +310,13 @@ public final class Repository implements AutoCloseable {
         return new BlobStream(this, blobs, ahead);
     }
 
+    // ---------------------------------------------------------------- WAL archive (format §13)
+
+    /** The WAL archive: pushing needs the writer key, reading the secret key. */
+    public WalStore wal() {
+        return new WalStore(this);
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     /** A writer for a new snapshot; takes a shared lock until it is committed or aborted. */

@@ -73,9 +73,31 @@ public final class SnapshotSource implements RestoreSource {
         return Optional.ofNullable(tree.dump).map(Tree.DumpPart::format);
     }
 
+    /**
+     * The base backup's tar stream (format §13), checked against its SHA-256 and size as it is read.
+     *
+     * @throws LifeboatException USAGE when the snapshot is not a base backup
+     */
+    public InputStream openBaseBackup() throws IOException {
+        Tree.DumpPart d = tree.baseBackup;
+        if (d == null || info.baseBackup() == null) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    describe() + " is not a base backup",
+                    "Take one with 'lifeboat basebackup'; list them with 'lifeboat snapshots'.");
+        }
+        return new Checked(repo.blobStream(d.chunks(), 4), Crypto.sha256(), d.sha256(), d.size(), "base backup");
+    }
+
     @Override
     public InputStream openDump() throws IOException {
         Tree.DumpPart d = tree.dump;
+        if (d == null && tree.baseBackup != null) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    describe() + " is a PostgreSQL base backup, not an Odoo backup",
+                    "Start a side copy from it with 'lifeboat recover'.");
+        }
         if (d == null) {
             throw new LifeboatException(
                     Kind.USAGE, describe() + " holds no database dump", "Restore the filestore only.");

@@ -84,6 +84,8 @@ public final class SnapshotWriter implements CaptureSink {
     private final Map<String, List<IndexEntry>> unindexed = new LinkedHashMap<>();
     private final List<Tree.FileEntry> files = Collections.synchronizedList(new ArrayList<>());
     private volatile Tree.DumpPart dumpPart;
+    private volatile Tree.DumpPart basePart;
+    private volatile SnapshotInfo.BaseBackupInfo baseInfo;
     private volatile Throwable failure;
     private volatile State state = State.OPEN;
     private final AtomicLong logical = new AtomicLong();
@@ -151,6 +153,30 @@ public final class SnapshotWriter implements CaptureSink {
             size += c.length();
         }
         dumpPart = new Tree.DumpPart(format, size, Crypto.hex(sha.digest()), List.copyOf(chunks));
+    }
+
+    /**
+     * Stores a PostgreSQL base backup: the tar stream {@code pg_basebackup --format=tar} writes
+     * (format §13), chunked like a dump so unchanged relation files deduplicate.
+     */
+    public void baseBackup(InputStream tar) throws IOException {
+        ensureOpen();
+        if (basePart != null) throw new IllegalStateException("base backup already written");
+        MessageDigest sha = Crypto.sha256();
+        List<BlobId> chunks = new ArrayList<>();
+        long size = 0;
+        Chunker.Cursor c = chunker.cursor(new DigestInputStream(tar, sha));
+        while (c.next()) {
+            chunks.add(store(BlobType.DATA, c.buffer(), c.offset(), c.length()));
+            size += c.length();
+        }
+        basePart = new Tree.DumpPart(null, size, Crypto.hex(sha.digest()), List.copyOf(chunks));
+    }
+
+    /** The base backup's WAL facts, recorded in the snapshot record at commit. */
+    public void baseBackupInfo(SnapshotInfo.BaseBackupInfo info) {
+        ensureOpen();
+        this.baseInfo = info;
     }
 
     @Override
@@ -326,7 +352,7 @@ public final class SnapshotWriter implements CaptureSink {
             Path tmp = Files.createTempFile("lifeboat-tree", ".json");
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                    Tree.write(out, nullSafe(manifest), nullSafe(report), dumpPart, sorted);
+                    Tree.write(out, nullSafe(manifest), nullSafe(report), dumpPart, basePart, sorted);
                 }
                 try (InputStream in = Files.newInputStream(tmp)) {
                     Chunker.Cursor c = chunker.cursor(in);
@@ -392,13 +418,14 @@ public final class SnapshotWriter implements CaptureSink {
                 warnings,
                 new SnapshotInfo.Summary(
                         d == null ? null : d.format().name(),
-                        d == null ? 0 : d.size(),
+                        d != null ? d.size() : basePart != null ? basePart.size() : 0,
                         fileCount,
                         fileBytes,
                         blobsNew.get(),
                         bytesNew.get(),
                         stored.get()),
-                tree.stream().map(BlobId::hex).toList());
+                tree.stream().map(BlobId::hex).toList(),
+                baseInfo);
     }
 
     /**

@@ -24,14 +24,23 @@ final class Tree {
     final JsonNode manifest;
     final JsonNode report;
     final DumpPart dump;
+    /** The base-backup part (format §13): its chunks are a tar stream; null in other snapshots. */
+    final DumpPart baseBackup;
     final List<FileEntry> files;
     /** Blobs referenced by parts of kinds this version does not interpret. */
     final List<BlobId> otherRefs;
 
-    private Tree(JsonNode manifest, JsonNode report, DumpPart dump, List<FileEntry> files, List<BlobId> otherRefs) {
+    private Tree(
+            JsonNode manifest,
+            JsonNode report,
+            DumpPart dump,
+            DumpPart baseBackup,
+            List<FileEntry> files,
+            List<BlobId> otherRefs) {
         this.manifest = manifest;
         this.report = report;
         this.dump = dump;
+        this.baseBackup = baseBackup;
         this.files = files;
         this.otherRefs = otherRefs;
     }
@@ -39,11 +48,23 @@ final class Tree {
     /** Calls {@code sink} with every referenced blob and what depends on it ("database dump" or a file path). */
     void references(BiConsumer<BlobId, String> sink) {
         if (dump != null) for (BlobId b : dump.chunks()) sink.accept(b, "database dump");
+        if (baseBackup != null) for (BlobId b : baseBackup.chunks()) sink.accept(b, "base backup");
         for (FileEntry f : files) for (BlobId b : f.blobs()) sink.accept(b, f.path());
         for (BlobId b : otherRefs) sink.accept(b, "other part");
     }
 
     static void write(OutputStream out, JsonNode manifest, JsonNode report, DumpPart dump, List<FileEntry> files)
+            throws IOException {
+        write(out, manifest, report, dump, null, files);
+    }
+
+    static void write(
+            OutputStream out,
+            JsonNode manifest,
+            JsonNode report,
+            DumpPart dump,
+            DumpPart baseBackup,
+            List<FileEntry> files)
             throws IOException {
         long fileBytes = 0;
         for (FileEntry f : files) fileBytes += f.size();
@@ -62,6 +83,15 @@ final class Tree {
                 g.writeNumberField("size", dump.size());
                 g.writeStringField("sha256", dump.sha256());
                 ids(g, "chunks", dump.chunks());
+                g.writeEndObject();
+            }
+            if (baseBackup != null) {
+                g.writeStartObject();
+                g.writeStringField("kind", "base-backup");
+                g.writeStringField("format", "tar");
+                g.writeNumberField("size", baseBackup.size());
+                g.writeStringField("sha256", baseBackup.sha256());
+                ids(g, "chunks", baseBackup.chunks());
                 g.writeEndObject();
             }
             g.writeStartObject();
@@ -95,6 +125,7 @@ final class Tree {
         JsonNode manifest = null;
         JsonNode report = null;
         DumpPart dump = null;
+        DumpPart[] base = {null};
         List<FileEntry> files = new ArrayList<>();
         List<BlobId> other = new ArrayList<>();
         try (JsonParser p = Json.MAPPER.getFactory().createParser(in)) {
@@ -116,7 +147,7 @@ final class Tree {
                     case "parts" -> {
                         expect(p.currentToken(), JsonToken.START_ARRAY, what);
                         while (p.nextToken() == JsonToken.START_OBJECT) {
-                            DumpPart d = readPart(p, files, other, what);
+                            DumpPart d = readPart(p, files, other, base, what);
                             if (d != null) dump = d;
                         }
                     }
@@ -127,11 +158,11 @@ final class Tree {
             throw new LifeboatException(LifeboatException.Kind.INTEGRITY, what + " is malformed", "Run verify.", e);
         }
         if (manifest != null && manifest.isNull()) manifest = null;
-        return new Tree(manifest, report, dump, files, other);
+        return new Tree(manifest, report, dump, base[0], files, other);
     }
 
-    private static DumpPart readPart(JsonParser p, List<FileEntry> files, List<BlobId> other, String what)
-            throws IOException {
+    private static DumpPart readPart(
+            JsonParser p, List<FileEntry> files, List<BlobId> other, DumpPart[] base, String what) throws IOException {
         String kind = null;
         String format = null;
         long size = 0;
@@ -174,6 +205,8 @@ final class Tree {
         if ("database-dump".equals(kind)) {
             files.addAll(partFiles);
             return new DumpPart(DumpFormat.valueOf(format), size, sha256, List.copyOf(chunks));
+        } else if ("base-backup".equals(kind) && "tar".equals(format)) {
+            base[0] = new DumpPart(null, size, sha256, List.copyOf(chunks));
         } else if ("filestore".equals(kind)) {
             files.addAll(partFiles);
             other.addAll(chunks);
