@@ -50,6 +50,19 @@ import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
 import io.lifeboat.usecase.Restores;
 import io.lifeboat.usecase.Snapshots;
+import io.lifeboat.usecase.Pitr;
+import io.lifeboat.pitr.SideCopy;
+import io.lifeboat.api.WalPushRequest;
+import io.lifeboat.api.WalPushResult;
+import io.lifeboat.api.WalGetRequest;
+import io.lifeboat.api.WalGetResult;
+import io.lifeboat.api.WalArchiverRequest;
+import io.lifeboat.api.WalArchiverResult;
+import io.lifeboat.api.WalVerifyRequest;
+import io.lifeboat.api.WalVerifyResult;
+import io.lifeboat.api.BaseBackupRequest;
+import io.lifeboat.api.BaseBackupResult;
+import io.lifeboat.api.RecoverRequest;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
@@ -70,6 +83,7 @@ public final class Lifeboat implements AutoCloseable {
     private final Restores restores;
     private final Integrity integrity;
     private final Snapshots snapshots;
+    private final Pitr pitr;
 
     private Lifeboat(LifeboatSettings settings) {
         this.settings = settings;
@@ -78,6 +92,7 @@ public final class Lifeboat implements AutoCloseable {
         this.restores = new Restores(context);
         this.integrity = new Integrity(context);
         this.snapshots = new Snapshots(context);
+        this.pitr = new Pitr(context);
     }
 
     /** Opens a facade; nothing is connected until a use case needs it. */
@@ -249,6 +264,40 @@ public final class Lifeboat implements AutoCloseable {
     /** A repository's sizes, deduplication and compression. Works with a writer key. */
     public StatsResult stats(StatsRequest request, Observer observer) throws IOException {
         return snapshots.stats(request, observer);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Point-in-time recovery: WAL archive, base backups, side copies (docs/pitr.md).
+    // ---------------------------------------------------------------------------------------------
+
+    /** Archives one WAL file (synchronous archive_command). Works with a writer key. */
+    public WalPushResult walPush(WalPushRequest request) throws IOException {
+        return pitr.walPush(request);
+    }
+
+    /** Fetches one archived WAL file (restore_command). Needs the secret key. */
+    public WalGetResult walGet(WalGetRequest request) throws IOException {
+        return pitr.walGet(request);
+    }
+
+    /** Empties the WAL spool into the repository until cancelled (or once). Works with a writer key. */
+    public WalArchiverResult walArchiver(WalArchiverRequest request, Observer observer) throws IOException {
+        return pitr.walArchiver(request, observer);
+    }
+
+    /** The WAL archive's continuity and base backups' recoverable windows. Works with a writer key. */
+    public WalVerifyResult walVerify(WalVerifyRequest request) throws IOException {
+        return pitr.walVerify(request);
+    }
+
+    /** Takes a base backup of the instance's cluster into the repository. Works with a writer key. */
+    public BaseBackupResult baseBackup(BaseBackupRequest request, Observer observer) throws IOException {
+        return pitr.baseBackup(request, observer);
+    }
+
+    /** Recovers a side copy of a cluster at a target and leaves it running. Needs the secret key. */
+    public SideCopy.Result recover(RecoverRequest request, Observer observer) throws IOException {
+        return pitr.recover(request, observer);
     }
 
     /** Creates a repository at the settings' location and writes its key files. */

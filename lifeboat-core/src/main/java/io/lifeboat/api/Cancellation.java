@@ -18,7 +18,31 @@ public final class Cancellation {
 
     /** Asks the operation to stop; {@code reason} (e.g. "interrupted") ends up in its error message. */
     public void cancel(String reason) {
-        if (this.reason == null) this.reason = reason == null ? "cancelled" : reason;
+        synchronized (this) {
+            if (this.reason == null) this.reason = reason == null ? "cancelled" : reason;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the token is tripped or {@code timeout} has passed (for resident loops that pause
+     * between passes); returns whether it is tripped.
+     */
+    public boolean await(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (reason == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancel("interrupted");
+                }
+            }
+            return reason != null;
+        }
     }
 
     public boolean isCancelled() {

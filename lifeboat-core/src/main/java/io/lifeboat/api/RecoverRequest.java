@@ -1,0 +1,22 @@
+package io.lifeboat.api;
+
+import io.lifeboat.pitr.SideCopy;
+import java.nio.file.Path;
+
+/**
+ * Recover a side copy of a cluster at a target. Needs the secret key.
+ *
+ * @param from the base backup snapshot; null for the newest suitable one of {@code instance}
+ * @param instance limits the automatic choice to one instance's base backups; null for any
+ * @param directory a new (or empty) directory for the side copy
+ * @param target the value for TIME, XID, LSN and NAME targets; null otherwise
+ * @param fetchThreads WAL files fetched at once ahead of replay
+ */
+public record RecoverRequest(
+        String from,
+        String instance,
+        Path directory,
+        SideCopy.TargetKind targetKind,
+        String target,
+        SideCopy.Action action,
+        int fetchThreads) {}

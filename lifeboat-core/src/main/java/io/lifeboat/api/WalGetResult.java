@@ -1,0 +1,3 @@
+package io.lifeboat.api;
+
+public record WalGetResult(String systemId, String name, long bytes) {}
