@@ -131,6 +131,7 @@ public final class SideCopy {
             List<String> warnings,
             double seconds) {}
 
+    private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
     private static final Pattern STOPPING = Pattern.compile("(recovery stopping [^\\n]*)");
     private static final Pattern COMMIT = Pattern.compile("COMMIT (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?) UTC");
 
@@ -219,8 +220,8 @@ public final class SideCopy {
             overrides.put("recovery_target_inclusive", "on");
             switch (target.kind()) {
                 case IMMEDIATE -> overrides.put("recovery_target", "immediate");
-                case TIME -> overrides.put("recovery_target_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                        Target.parseTime(target.value()).atOffset(java.time.ZoneOffset.UTC)));
+                case TIME -> overrides.put("recovery_target_time", PG_TIME.format(
+                        Target.parseTime(target.value()).atOffset(java.time.ZoneOffset.UTC)) + "+00");
                 case XID -> overrides.put("recovery_target_xid", target.value());
                 case LSN -> overrides.put("recovery_target_lsn", target.value());
                 case NAME -> overrides.put("recovery_target_name", target.value());
