@@ -25,5 +25,8 @@ final class Commands {
         cli.addSubcommand(new VerifyCommand());
         cli.addSubcommand(new StatsCommand());
         cli.addSubcommand(new ConfigCommand());
+        cli.addSubcommand(new WalCommand());
+        cli.addSubcommand(new BaseBackupCommand());
+        cli.addSubcommand(new RecoverCommand());
     }
 }
