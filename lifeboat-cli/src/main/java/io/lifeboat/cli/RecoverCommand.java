@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                     + " side copy never writes into production's archive) and waits until the target is reached. A"
                     + " target outside the recoverable window is refused before anything is written. Production is"
                     + " never contacted. Needs the secret key.",
-            "Exit codes: 0 target reached (the side copy runs), 2 target refused, 4 recovery ended before the target"
+            "Exit codes: 0 target reached (the side copy runs), 2 target refused, 1 recovery ended before the target"
                     + " (nothing is left behind)."
         })
 final class RecoverCommand implements Callable<Integer> {

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** WAL files as PostgreSQL writes them, for tests that need no server. */
-final class WalFixtures {
+public final class WalFixtures {
     private WalFixtures() {}
 
-    static final int SEGMENT = 16 * 1024 * 1024;
+    public static final int SEGMENT = 16 * 1024 * 1024;
 
     /** A 16 MiB segment of {@code systemId} whose first page header matches its name; {@code seed} varies the rest. */
-    static byte[] segment(long systemId, int timeline, long segmentNo, long seed) {
+    public static byte[] segment(long systemId, int timeline, long segmentNo, long seed) {
         byte[] b = new byte[SEGMENT];
         new Random(seed).nextBytes(b);
         ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
@@ -29,14 +29,14 @@ final class WalFixtures {
         return b;
     }
 
-    static Path write(Path dir, String name, byte[] content) throws Exception {
+    public static Path write(Path dir, String name, byte[] content) throws Exception {
         Path f = dir.resolve(name);
         Files.write(f, content);
         return f;
     }
 
     /** A data directory with just {@code global/pg_control} naming {@code systemId}. */
-    static Path dataDir(Path dir, long systemId) throws Exception {
+    public static Path dataDir(Path dir, long systemId) throws Exception {
         Path global = Files.createDirectories(dir.resolve("global"));
         byte[] control = new byte[8192];
         ByteBuffer.wrap(control).order(ByteOrder.LITTLE_ENDIAN).putLong(0, systemId);
