@@ -25,6 +25,9 @@ done
 [ "$(id -u)" = 0 ] || { echo "wal-bench.sh: run as root (starts PostgreSQL as postgres)" >&2; exit 1; }
 pgbin="${LIFEBOAT_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 "$repo/lifeboat" --version >/dev/null # builds the jar when needed
+JAVA_HOME="$("$repo/scripts/java-home.sh")"
+jar="$repo/lifeboat-cli/target/lifeboat.jar"
+lb() { "$JAVA_HOME/bin/java" -Xmx256m --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; }
 spool_cmd="$repo/packaging/pitr/lifeboat-wal-spool"
 
 rm -rf "$dir"; mkdir -p "$dir/pg" "$dir/raw" "$dir/spool"; chown postgres: "$dir/pg" "$dir/raw" "$dir/spool"
@@ -70,24 +73,25 @@ print(f"archive_command lifeboat-wal-spool: p50 {q(0.5):.1f} ms, p99 {q(0.99):.1
 PY
 
 # sustained archiving into a local repository
-"$repo/lifeboat" repo init --repo "$dir/repo" --key "$dir/key" --writer-key "$dir/writer-key" >/dev/null
+lb repo init --repo "$dir/repo" --key "$dir/key" --writer-key "$dir/writer-key" >/dev/null
 start=$(date +%s.%N)
-"$repo/lifeboat" wal archiver --repo "$dir/repo" --writer-key "$dir/writer-key" --spool "$dir/spool" --once --quiet
+lb wal archiver --repo "$dir/repo" --writer-key "$dir/writer-key" --spool "$dir/spool" --once --quiet
 end=$(date +%s.%N)
 python3 -c "import sys; n=int(sys.argv[1]); s=float(sys.argv[3])-float(sys.argv[2]); print(f'lifeboat wal archiver: {n} segments in {s:.1f} s = {n/s:.1f} segments/s (one JVM, --parallel 2, local repository)')" \
   "$n" "$start" "$end"
 du -sh "$dir/repo/wal" | awk '{print "repository wal/: " $1}'
 
 # the synchronous alternative: one JVM per segment
-python3 - "$dir" "$repo" <<'PY'
+python3 - "$dir" "$JAVA_HOME/bin/java" "$jar" <<'PY'
 import os, subprocess, sys, time, glob
-d, repo = sys.argv[1], sys.argv[2]
+d, java, jar = sys.argv[1], sys.argv[2], sys.argv[3]
+lb = [java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-jar", jar]
 segs = sorted(p for p in glob.glob(d + "/raw/*") if os.path.getsize(p) == 16 << 20)[:10]
-subprocess.run([repo + "/lifeboat", "repo", "init", "--repo", d + "/repo2", "--key", d + "/key2", "--writer-key", d + "/writer2"], check=True, stdout=subprocess.DEVNULL)
+subprocess.run(lb + ["repo", "init", "--repo", d + "/repo2", "--key", d + "/key2", "--writer-key", d + "/writer2"], check=True, stdout=subprocess.DEVNULL)
 lat = []
 for p in segs:
     t = time.perf_counter()
-    subprocess.run([repo + "/lifeboat", "wal", "push", p, "--pgdata", d + "/pg/data", "--repo", d + "/repo2", "--writer-key", d + "/writer2", "--quiet"], check=True)
+    subprocess.run(lb + ["wal", "push", p, "--pgdata", d + "/pg/data", "--repo", d + "/repo2", "--writer-key", d + "/writer2", "--quiet"], check=True)
     lat.append((time.perf_counter() - t) * 1000)
 lat.sort()
 print(f"archive_command lifeboat wal push (JVM per segment): p50 {lat[len(lat)//2]:.0f} ms, max {lat[-1]:.0f} ms ({len(lat)} segments)")

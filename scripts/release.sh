@@ -57,6 +57,8 @@ jlink --add-modules "$modules" --strip-java-debug-attributes --strip-native-debu
 cp "$jar" "$stage/lib/lifeboat.jar"
 cp packaging/bin/lifeboat "$stage/bin/lifeboat"
 chmod 755 "$stage/bin/lifeboat"
+cp packaging/pitr/lifeboat-wal-spool "$stage/lib/lifeboat-wal-spool"
+chmod 755 "$stage/lib/lifeboat-wal-spool"
 
 # Man pages and bash completion, generated from the command definitions.
 java -cp "$jar" io.lifeboat.cli.ReleaseDocs "$work/gen" "$version" >&2
@@ -85,6 +87,8 @@ if [ "$deb" = 1 ]; then
   cp -a "$stage" "$pkg/opt/lifeboat"
   rm -rf "$pkg/opt/lifeboat/share"
   ln -s /opt/lifeboat/bin/lifeboat "$pkg/usr/bin/lifeboat"
+  mkdir -p "$pkg/usr/lib/lifeboat"
+  ln -s /opt/lifeboat/lib/lifeboat-wal-spool "$pkg/usr/lib/lifeboat/lifeboat-wal-spool"
   mkdir -p "$pkg/usr/share/man/man1"
   for page in "$stage"/share/man/man1/*.1; do gzip -9n < "$page" > "$pkg/usr/share/man/man1/$(basename "$page").gz"; done
   cp "$stage/share/bash-completion/completions/lifeboat" "$pkg/usr/share/bash-completion/completions/lifeboat"

@@ -38,17 +38,24 @@ final class BaseBackupCommand implements Callable<Integer> {
         BaseBackupResult r;
         try (Lifeboat lifeboat = Facades.open(instance, repository);
                 TerminalProgress progress = out.progress()) {
-            r = lifeboat.baseBackup(new BaseBackupRequest(meta.instance(), meta.tags()), OutputOptions.observer(progress));
+            r = lifeboat.baseBackup(
+                    new BaseBackupRequest(meta.instance(), meta.tags()), OutputOptions.observer(progress));
         }
         if (out.json()) OutputOptions.printJson(System.out, r);
         else if (out.human()) {
             System.out.printf(
                     "base backup %s of cluster %s: %s, %s new in the repository, %.1f s%n",
-                    r.snapshot().substring(0, 8), r.wal().systemId(), Units.bytes(r.bytes()), Units.bytes(r.storedNew()),
+                    r.snapshot().substring(0, 8),
+                    r.wal().systemId(),
+                    Units.bytes(r.bytes()),
+                    Units.bytes(r.storedNew()),
                     r.seconds());
             System.out.printf(
                     "  timeline %d, WAL %s – %s (recoverable once %s is archived)%n",
-                    r.wal().timeline(), r.wal().startLsn(), r.wal().stopLsn(), r.wal().stopWal());
+                    r.wal().timeline(),
+                    r.wal().startLsn(),
+                    r.wal().stopLsn(),
+                    r.wal().stopWal());
         }
         return ExitCode.OK;
     }

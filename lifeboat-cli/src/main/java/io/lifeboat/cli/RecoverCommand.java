@@ -55,7 +55,10 @@ final class RecoverCommand implements Callable<Integer> {
         @Option(names = "--lsn", paramLabel = "LSN", description = "Recover up to this WAL location (16/B374D848).")
         String lsn;
 
-        @Option(names = "--restore-point", paramLabel = "NAME", description = "Recover to a point made with pg_create_restore_point.")
+        @Option(
+                names = "--restore-point",
+                paramLabel = "NAME",
+                description = "Recover to a point made with pg_create_restore_point.")
         String name;
 
         @Option(names = "--immediate", description = "Stop as soon as the base backup is consistent.")
@@ -72,14 +75,28 @@ final class RecoverCommand implements Callable<Integer> {
             description = "At the target: pause (read-only, inspect; default), promote (accepts writes) or shutdown.")
     String action;
 
-    @Option(names = "--from", paramLabel = "SNAPSHOT", description = "The base backup to start from (default: the newest one before the target).")
+    @Option(
+            names = "--from",
+            paramLabel = "SNAPSHOT",
+            description = "The base backup to start from (default: the newest one before the target).")
     String from;
 
     @Option(names = "--instance", paramLabel = "NAME", description = "Choose among this instance's base backups only.")
     String instance;
 
-    @Option(names = "--fetch-threads", paramLabel = "N", defaultValue = "4", description = "WAL files fetched at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fetch-threads",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "WAL files fetched at once (default: ${DEFAULT-VALUE}).")
     int fetchThreads;
+
+    @Option(
+            names = "--pg-bin",
+            paramLabel = "DIR",
+            description = "PostgreSQL server binaries of production's major version (default: the highest under"
+                    + " /usr/lib/postgresql).")
+    Path pgBin;
 
     @Override
     public Integer call() throws Exception {
@@ -113,14 +130,17 @@ final class RecoverCommand implements Callable<Integer> {
         try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
             r = lifeboat.recover(
-                    new RecoverRequest(from, instance, into, kind, value, a, fetchThreads), OutputOptions.observer(progress));
+                    new RecoverRequest(from, instance, into, kind, value, a, fetchThreads, pgBin),
+                    OutputOptions.observer(progress));
         }
         if (out.json()) OutputOptions.printJson(System.out, r);
         else if (out.human()) {
             var o = System.out;
             o.printf("side copy %s at %s:%d (%s)%n", r.state(), r.host(), r.port(), r.stop());
             o.printf("  last replayed transaction: %s%n", r.lastReplayed() == null ? "none" : r.lastReplayed());
-            o.printf("  from base backup %s, %d WAL files fetched, %.1f s%n", r.baseBackup().substring(0, 8), r.walFetched(), r.seconds());
+            o.printf(
+                    "  from base backup %s, %d WAL files fetched, %.1f s%n",
+                    r.baseBackup().substring(0, 8), r.walFetched(), r.seconds());
             o.printf("  data directory %s%n", r.dataDir());
             o.printf("  connect: psql -h %s -p %d -U <production role> <database>%n", r.host(), r.port());
             o.printf("  stop:    pg_ctl -D %s stop   (as the PostgreSQL server's user)%n", r.dataDir());

@@ -34,7 +34,11 @@ final class WalArchiverCommand implements Callable<Integer> {
     @Mixin
     OutputOptions out;
 
-    @Option(names = "--spool", required = true, paramLabel = "DIR", description = "The spool lifeboat-wal-spool writes to.")
+    @Option(
+            names = "--spool",
+            required = true,
+            paramLabel = "DIR",
+            description = "The spool lifeboat-wal-spool writes to.")
     Path spool;
 
     @Option(
@@ -44,7 +48,11 @@ final class WalArchiverCommand implements Callable<Integer> {
                     + " files waiting, archived, rejected, errors, time of the last archived file.")
     Path metricsFile;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "Files pushed at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Files pushed at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @Option(

@@ -9,10 +9,5 @@ import picocli.CommandLine.Command;
             "Archive PostgreSQL's write-ahead log into the repository, fetch it back, check its continuity.",
             "Set-up and the incident runbook: docs/pitr.md."
         },
-        subcommands = {
-            WalPushCommand.class,
-            WalGetCommand.class,
-            WalArchiverCommand.class,
-            WalVerifyCommand.class
-        })
+        subcommands = {WalPushCommand.class, WalGetCommand.class, WalArchiverCommand.class, WalVerifyCommand.class})
 final class WalCommand {}

@@ -31,7 +31,10 @@ final class WalVerifyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions out;
 
-    @Option(names = "--system-id", paramLabel = "N", description = "Only this cluster (default: every cluster archived).")
+    @Option(
+            names = "--system-id",
+            paramLabel = "N",
+            description = "Only this cluster (default: every cluster archived).")
     String systemId;
 
     @Override
@@ -53,14 +56,21 @@ final class WalVerifyCommand implements Callable<Integer> {
             for (Continuity.Timeline t : s.timelines()) {
                 String gaps = t.gaps().isEmpty()
                         ? "none"
-                        : String.join(", ", t.gaps().stream()
-                                .map(g -> g.from().equals(g.to()) ? g.from() : g.from() + "–" + g.to())
-                                .toList());
+                        : String.join(
+                                ", ",
+                                t.gaps().stream()
+                                        .map(g -> g.from().equals(g.to()) ? g.from() : g.from() + "–" + g.to())
+                                        .toList());
                 o.printf(
                         "  %-9d %-25s %-25s %9d  %s%n",
-                        t.timeline(), t.first() == null ? "-" : t.first(), t.last() == null ? "-" : t.last(), t.segments(), gaps);
+                        t.timeline(),
+                        t.first() == null ? "-" : t.first(),
+                        t.last() == null ? "-" : t.last(),
+                        t.segments(),
+                        gaps);
             }
-            if (s.baseBackups().isEmpty()) o.println("  no base backup of this cluster: take one with 'lifeboat basebackup'");
+            if (s.baseBackups().isEmpty())
+                o.println("  no base backup of this cluster: take one with 'lifeboat basebackup'");
             for (Continuity.Window w : s.baseBackups()) {
                 o.printf(
                         "  base backup %s (%s, timeline %d): recoverable from %s to %s%s%n",

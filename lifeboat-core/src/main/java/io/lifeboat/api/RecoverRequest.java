@@ -11,6 +11,8 @@ import java.nio.file.Path;
  * @param directory a new (or empty) directory for the side copy
  * @param target the value for TIME, XID, LSN and NAME targets; null otherwise
  * @param fetchThreads WAL files fetched at once ahead of replay
+ * @param pgBin the PostgreSQL server binaries (pg_ctl, postgres, pg_waldump) of production's major
+ *     version; null for the highest installed under /usr/lib/postgresql
  */
 public record RecoverRequest(
         String from,
@@ -19,4 +21,5 @@ public record RecoverRequest(
         SideCopy.TargetKind targetKind,
         String target,
         SideCopy.Action action,
-        int fetchThreads) {}
+        int fetchThreads,
+        Path pgBin) {}

@@ -7,6 +7,8 @@ import java.util.List;
 public record WalVerifyResult(List<Continuity.Report> systems) {
     /** Whether any timeline has a gap. */
     public boolean hasGaps() {
-        return systems.stream().flatMap(s -> s.timelines().stream()).anyMatch(t -> !t.gaps().isEmpty());
+        return systems.stream()
+                .flatMap(s -> s.timelines().stream())
+                .anyMatch(t -> !t.gaps().isEmpty());
     }
 }

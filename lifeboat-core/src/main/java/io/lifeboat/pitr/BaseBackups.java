@@ -37,11 +37,13 @@ public final class BaseBackups {
     /** The database label base-backup snapshots are grouped under (a base backup covers the whole cluster). */
     public static final String GROUP = "pg-cluster";
 
-    private static final Pattern START = Pattern.compile("write-ahead log start point: ([0-9A-F]+/[0-9A-F]+) on timeline (\\d+)");
+    private static final Pattern START =
+            Pattern.compile("write-ahead log start point: ([0-9A-F]+/[0-9A-F]+) on timeline (\\d+)");
     private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
 
     /** What a base backup produced. */
-    public record Taken(String snapshotId, SnapshotInfo.BaseBackupInfo info, long bytes, long storedNew, double seconds) {}
+    public record Taken(
+            String snapshotId, SnapshotInfo.BaseBackupInfo info, long bytes, long storedNew, double seconds) {}
 
     private BaseBackups() {}
 
@@ -50,7 +52,12 @@ public final class BaseBackups {
      * {@code instance}.
      */
     public static Taken take(
-            Repository repo, PgConnection conn, Path pgBasebackup, String instance, List<String> tags, Cancellation cancel)
+            Repository repo,
+            PgConnection conn,
+            Path pgBasebackup,
+            String instance,
+            List<String> tags,
+            Cancellation cancel)
             throws IOException {
         long t0 = System.nanoTime();
         String systemId;
@@ -61,19 +68,26 @@ public final class BaseBackups {
                 rs.next();
                 systemId = rs.getString(1);
             }
-            try (ResultSet rs = s.executeQuery("SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'")) {
                 rs.next();
                 segmentSize = rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new LifeboatException(Kind.ENVIRONMENT, "cannot read the cluster's identity: " + e.getMessage(),
-                    "Check the connection settings; the role needs to connect to the database 'postgres'.", e);
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "cannot read the cluster's identity: " + e.getMessage(),
+                    "Check the connection settings; the role needs to connect to the database 'postgres'.",
+                    e);
         }
         if (segmentSize != WalFile.DEFAULT_SEGMENT_SIZE) {
-            throw new LifeboatException(Kind.ENVIRONMENT, "the cluster's WAL segments are not 16 MiB",
+            throw new LifeboatException(
+                    Kind.ENVIRONMENT,
+                    "the cluster's WAL segments are not 16 MiB",
                     "Point-in-time recovery supports the default segment size (initdb --wal-segsize=16) only.");
         }
-        SnapshotMeta meta = SnapshotMeta.of(instance, GROUP, SnapshotKind.BASE_BACKUP).withTags(tags.toArray(String[]::new));
+        SnapshotMeta meta =
+                SnapshotMeta.of(instance, GROUP, SnapshotKind.BASE_BACKUP).withTags(tags.toArray(String[]::new));
         SnapshotWriter writer = repo.newSnapshot(meta);
         Path stderr = Files.createTempFile("lifeboat-basebackup", ".log");
         Process p = null;
@@ -111,15 +125,17 @@ public final class BaseBackups {
             cancel.check();
             String log = Files.readString(stderr, StandardCharsets.UTF_8);
             if (exit != 0) {
-                throw new LifeboatException(Kind.ENVIRONMENT, "pg_basebackup failed (exit " + exit + "): "
-                        + tail(log), "The role needs REPLICATION and pg_hba.conf a 'replication' line for it; clusters"
-                        + " with extra tablespaces are not supported.");
+                throw new LifeboatException(
+                        Kind.ENVIRONMENT,
+                        "pg_basebackup failed (exit " + exit + "): " + tail(log),
+                        "The role needs REPLICATION and pg_hba.conf a 'replication' line for it; clusters"
+                                + " with extra tablespaces are not supported.");
             }
             Matcher ms = START.matcher(log);
             Matcher me = END.matcher(log);
             if (!ms.find() || !me.find())
-                throw new LifeboatException(Kind.ENVIRONMENT, "pg_basebackup did not report its WAL positions: "
-                        + tail(log), null);
+                throw new LifeboatException(
+                        Kind.ENVIRONMENT, "pg_basebackup did not report its WAL positions: " + tail(log), null);
             long start = WalFile.parseLsn(ms.group(1));
             int tli = Integer.parseInt(ms.group(2));
             long stop = WalFile.parseLsn(me.group(1));
@@ -133,7 +149,11 @@ public final class BaseBackups {
                     WalFile.DEFAULT_SEGMENT_SIZE);
             writer.baseBackupInfo(info);
             String id = writer.commit(null, null);
-            return new Taken(id, info, writer.stats().logicalBytes(), writer.stats().storedBytes(),
+            return new Taken(
+                    id,
+                    info,
+                    writer.stats().logicalBytes(),
+                    writer.stats().storedBytes(),
                     (System.nanoTime() - t0) / 1e9);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -68,7 +68,8 @@ public final class Continuity {
             WalFile f = a.file();
             long[] e = extras.computeIfAbsent(f.timeline(), k -> new long[3]);
             switch (f.kind()) {
-                case SEGMENT -> segments.computeIfAbsent(f.timeline(), k -> new TreeSet<>()).add(f.segment());
+                case SEGMENT ->
+                    segments.computeIfAbsent(f.timeline(), k -> new TreeSet<>()).add(f.segment());
                 case TIMELINE_HISTORY -> e[0] = 1;
                 case PARTIAL -> e[1]++;
                 case BACKUP_HISTORY -> e[2]++;
@@ -82,7 +83,8 @@ public final class Continuity {
             Long prev = null;
             for (long s : segs) {
                 if (prev != null && s > prev + 1) {
-                    gaps.add(new Gap(WalFile.segmentName(tli, prev + 1), WalFile.segmentName(tli, s - 1), s - prev - 1));
+                    gaps.add(
+                            new Gap(WalFile.segmentName(tli, prev + 1), WalFile.segmentName(tli, s - 1), s - prev - 1));
                 }
                 prev = s;
             }
@@ -111,8 +113,7 @@ public final class Continuity {
         int tli = info.timeline();
         long stop = WalFile.parse(info.stopWal()).segment();
         if (!segs.contains(stop)) {
-            return new Window(b.id(), b.time().toString(), tli, info.stopLsn(), info.stopLsn(), null,
-                    info.stopWal());
+            return new Window(b.id(), b.time().toString(), tli, info.stopLsn(), info.stopLsn(), null, info.stopWal());
         }
         long s = stop;
         while (segs.contains(s + 1)) s++;
@@ -120,7 +121,12 @@ public final class Continuity {
         String gapAfter = next == null ? null : WalFile.segmentName(tli, s + 1);
         long end = (s + 1) * WalFile.DEFAULT_SEGMENT_SIZE;
         return new Window(
-                b.id(), b.time().toString(), tli, info.stopLsn(), WalFile.formatLsn(end), WalFile.segmentName(tli, s),
+                b.id(),
+                b.time().toString(),
+                tli,
+                info.stopLsn(),
+                WalFile.formatLsn(end),
+                WalFile.segmentName(tli, s),
                 gapAfter);
     }
 }

@@ -82,8 +82,10 @@ public final class SideCopy {
             int sp = t.lastIndexOf(' ');
             if (sp > 0) {
                 try {
-                    LocalDateTime local = LocalDateTime.parse(t.substring(0, sp).strip().replace(' ', 'T'));
-                    return ZonedDateTime.of(local, ZoneId.of(t.substring(sp + 1))).toInstant();
+                    LocalDateTime local =
+                            LocalDateTime.parse(t.substring(0, sp).strip().replace(' ', 'T'));
+                    return ZonedDateTime.of(local, ZoneId.of(t.substring(sp + 1)))
+                            .toInstant();
                 } catch (java.time.DateTimeException e) {
                     // fall through to the error
                 }
@@ -131,9 +133,11 @@ public final class SideCopy {
             List<String> warnings,
             double seconds) {}
 
-    private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+    private static final DateTimeFormatter PG_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
     private static final Pattern STOPPING = Pattern.compile("(recovery stopping [^\\n]*)");
-    private static final Pattern COMMIT = Pattern.compile("COMMIT (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?) UTC");
+    private static final Pattern COMMIT =
+            Pattern.compile("COMMIT (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?) UTC");
 
     private final Repository repo;
     private final Path binDir;
@@ -155,7 +159,9 @@ public final class SideCopy {
         if (ref != null) {
             SnapshotInfo s = repo.snapshot(ref);
             if (s.kind() != SnapshotKind.BASE_BACKUP || s.baseBackup() == null)
-                throw new LifeboatException(Kind.USAGE, "snapshot " + s.shortId() + " is not a base backup",
+                throw new LifeboatException(
+                        Kind.USAGE,
+                        "snapshot " + s.shortId() + " is not a base backup",
                         "Take one with 'lifeboat basebackup'; 'lifeboat wal verify' lists them with their windows.");
             return s;
         }
@@ -165,10 +171,13 @@ public final class SideCopy {
                 .filter(s -> instance == null || instance.equals(s.instance()))
                 .filter(s -> before == null || !s.time().isAfter(before))
                 .max(Comparator.comparing(SnapshotInfo::time))
-                .orElseThrow(() -> new LifeboatException(
-                        Kind.USAGE,
-                        before == null ? "no base backup in the repository" : "no base backup taken before " + before,
-                        "Take one with 'lifeboat basebackup'; a side copy starts from the newest base backup before the target."));
+                .orElseThrow(
+                        () -> new LifeboatException(
+                                Kind.USAGE,
+                                before == null
+                                        ? "no base backup in the repository"
+                                        : "no base backup taken before " + before,
+                                "Take one with 'lifeboat basebackup'; a side copy starts from the newest base backup before the target."));
     }
 
     /** Recovers {@code base} into {@code target}/data (target must not exist or be empty). */
@@ -178,13 +187,17 @@ public final class SideCopy {
         SnapshotInfo.BaseBackupInfo info = base.baseBackup();
         WalStore wal = repo.wal();
         List<WalStore.Archived> archived = wal.list(info.systemId());
-        Continuity.Window window = Continuity.of(info.systemId(), archived, List.of(base)).baseBackups().get(0);
+        Continuity.Window window = Continuity.of(info.systemId(), archived, List.of(base))
+                .baseBackups()
+                .get(0);
         List<String> warnings = new ArrayList<>();
         preflight(base, window, target, archived, warnings);
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isPresent())
-                    throw new LifeboatException(Kind.CONFLICT, dir + " exists and is not empty",
+                    throw new LifeboatException(
+                            Kind.CONFLICT,
+                            dir + " exists and is not empty",
                             "Name a new directory for the side copy; nothing was written.");
             }
         }
@@ -208,7 +221,9 @@ public final class SideCopy {
             Path script = dir.resolve("restore-wal.sh");
             Files.writeString(script, restoreScript(fetch), StandardCharsets.UTF_8);
             AtomicInteger fetched = new AtomicInteger();
-            fetchers = Executors.newFixedThreadPool(fetchThreads, Thread.ofPlatform().daemon().name("lifeboat-wal-fetch-", 0).factory());
+            fetchers = Executors.newFixedThreadPool(
+                    fetchThreads,
+                    Thread.ofPlatform().daemon().name("lifeboat-wal-fetch-", 0).factory());
             startFetching(fetchers, wal, info.systemId(), plan, fetch, fetched, warnings, cancel);
             var overrides = new java.util.LinkedHashMap<String, String>();
             overrides.put("archive_mode", "off");
@@ -220,8 +235,11 @@ public final class SideCopy {
             overrides.put("recovery_target_inclusive", "on");
             switch (target.kind()) {
                 case IMMEDIATE -> overrides.put("recovery_target", "immediate");
-                case TIME -> overrides.put("recovery_target_time", PG_TIME.format(
-                        Target.parseTime(target.value()).atOffset(java.time.ZoneOffset.UTC)) + "+00");
+                case TIME ->
+                    overrides.put(
+                            "recovery_target_time",
+                            PG_TIME.format(Target.parseTime(target.value()).atOffset(java.time.ZoneOffset.UTC))
+                                    + "+00");
                 case XID -> overrides.put("recovery_target_xid", target.value());
                 case LSN -> overrides.put("recovery_target_lsn", target.value());
                 case NAME -> overrides.put("recovery_target_name", target.value());
@@ -229,15 +247,21 @@ public final class SideCopy {
             }
             log.accept("starting the side copy (replaying WAL)");
             try {
-                cluster = PgCluster.startRecovery(dir, overrides, PgCluster.Options.defaults().withBinDir(binDir));
+                cluster = PgCluster.startRecovery(
+                        dir, overrides, PgCluster.Options.defaults().withBinDir(binDir));
             } catch (IllegalStateException e) {
                 String why = lastStop(dir.resolve("server.log"), e.getMessage());
-                throw new LifeboatException(Kind.INTEGRITY, "the side copy did not start: " + why,
-                        "Recovery ended before its target; see " + dir.resolve("server.log") + ". Nothing else was changed.");
+                throw new LifeboatException(
+                        Kind.INTEGRITY,
+                        "the side copy did not start: " + why,
+                        "Recovery ended before its target; see " + dir.resolve("server.log")
+                                + ". Nothing else was changed.");
             }
             Result r = await(cluster, base, dir, target, action, fetched, warnings, cancel, t0);
             if (!r.reached()) {
-                throw new LifeboatException(Kind.INTEGRITY, "recovery ended before the target was reached: " + r.stop(),
+                throw new LifeboatException(
+                        Kind.INTEGRITY,
+                        "recovery ended before the target was reached: " + r.stop(),
                         "The archive may have a gap or end before the target; run 'lifeboat wal verify'.");
             }
             ok = true;
@@ -255,35 +279,44 @@ public final class SideCopy {
     }
 
     private void preflight(
-            SnapshotInfo base, Continuity.Window window, Target target, List<WalStore.Archived> archived, List<String> warnings)
+            SnapshotInfo base,
+            Continuity.Window window,
+            Target target,
+            List<WalStore.Archived> archived,
+            List<String> warnings)
             throws IOException {
         long from = WalFile.parseLsn(window.from());
         long to = WalFile.parseLsn(window.to());
         switch (target.kind()) {
             case LSN -> {
                 long lsn = WalFile.parseLsn(target.value());
-                if (lsn < from || lsn > to)
-                    throw outside("LSN " + target.value(), window);
+                if (lsn < from || lsn > to) throw outside("LSN " + target.value(), window);
             }
             case TIME -> {
                 Instant t = Target.parseTime(target.value());
                 if (t.isBefore(base.time()))
-                    throw new LifeboatException(Kind.USAGE, "the target " + t + " is before base backup " + base.shortId()
-                            + " finished (" + base.time() + ")", "Recover from an older base backup (--from), or choose a later target.");
+                    throw new LifeboatException(
+                            Kind.USAGE,
+                            "the target " + t + " is before base backup " + base.shortId() + " finished (" + base.time()
+                                    + ")",
+                            "Recover from an older base backup (--from), or choose a later target.");
                 if (window.lastSegment() == null) throw outside("time " + t, window);
                 Instant last = lastCommit(base.baseBackup().systemId(), window, archived);
                 if (last == null) {
                     warnings.add("no commit found in the last archived segments; the window's end in time is unknown");
                 } else if (t.isAfter(last)) {
-                    throw new LifeboatException(Kind.USAGE, "the target " + t + " is after the last archived transaction ("
-                            + last + "), outside the recoverable window " + window.from() + " – " + window.to(),
+                    throw new LifeboatException(
+                            Kind.USAGE,
+                            "the target " + t + " is after the last archived transaction (" + last
+                                    + "), outside the recoverable window " + window.from() + " – " + window.to(),
                             "Wait for the next WAL segment to be archived (archive_timeout), or choose an earlier target;"
                                     + " 'lifeboat wal verify' shows the windows.");
                 }
             }
             default -> {
                 if (window.gapAfter() != null)
-                    warnings.add("the archive has a gap at " + window.gapAfter() + "; recovery cannot go past " + window.to());
+                    warnings.add("the archive has a gap at " + window.gapAfter() + "; recovery cannot go past "
+                            + window.to());
             }
         }
     }
@@ -291,8 +324,9 @@ public final class SideCopy {
     private static LifeboatException outside(String what, Continuity.Window w) {
         return new LifeboatException(
                 Kind.USAGE,
-                "the target " + what + " is outside the recoverable window of base backup " + w.snapshot().substring(0, 8)
-                        + " (" + w.from() + " – " + w.to() + (w.gapAfter() != null ? ", gap at " + w.gapAfter() : "") + ")",
+                "the target " + what + " is outside the recoverable window of base backup "
+                        + w.snapshot().substring(0, 8) + " (" + w.from() + " – " + w.to()
+                        + (w.gapAfter() != null ? ", gap at " + w.gapAfter() : "") + ")",
                 "Nothing was written. 'lifeboat wal verify' lists every base backup's window.");
     }
 
@@ -300,14 +334,16 @@ public final class SideCopy {
     private Instant lastCommit(String systemId, Continuity.Window window, List<WalStore.Archived> archived)
             throws IOException {
         long last = WalFile.parse(window.lastSegment()).segment();
-        long first = WalFile.parse(repo.snapshot(window.snapshot()).baseBackup().stopWal()).segment();
+        long first = WalFile.parse(repo.snapshot(window.snapshot()).baseBackup().stopWal())
+                .segment();
         Path tmp = Files.createTempDirectory("lifeboat-waldump");
         try {
             for (long s = last; s >= Math.max(first, last - 3); s--) {
                 String name = WalFile.segmentName(window.timeline(), s);
                 Path f = tmp.resolve(name);
                 Files.write(f, repo.wal().read(systemId, name));
-                ProcessBuilder pb = new ProcessBuilder(binDir.resolve("pg_waldump").toString(), "--rmgr=Transaction", f.toString())
+                ProcessBuilder pb = new ProcessBuilder(
+                                binDir.resolve("pg_waldump").toString(), "--rmgr=Transaction", f.toString())
                         .redirectErrorStream(true);
                 pb.environment().put("TZ", "UTC");
                 Process p = pb.start();
@@ -317,7 +353,8 @@ public final class SideCopy {
                 }
                 Matcher m = COMMIT.matcher(out);
                 Instant newest = null;
-                while (m.find()) newest = LocalDateTime.parse(m.group(1).replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+                while (m.find())
+                    newest = LocalDateTime.parse(m.group(1).replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
                 Files.delete(f);
                 if (newest != null) return newest;
             }
@@ -330,7 +367,8 @@ public final class SideCopy {
     /** History files, then every segment from the base backup's start onward, in replay order. */
     static List<String> plan(List<WalStore.Archived> archived, SnapshotInfo.BaseBackupInfo info, Target target) {
         long start = WalFile.parse(info.startWal()).segment();
-        long end = target.kind() == TargetKind.LSN ? WalFile.segmentOf(WalFile.parseLsn(target.value())) : Long.MAX_VALUE;
+        long end =
+                target.kind() == TargetKind.LSN ? WalFile.segmentOf(WalFile.parseLsn(target.value())) : Long.MAX_VALUE;
         List<WalFile> history = new ArrayList<>();
         List<WalFile> segments = new ArrayList<>();
         for (WalStore.Archived a : archived) {
@@ -414,7 +452,8 @@ public final class SideCopy {
             if (!c.isRunning()) {
                 String stop = lastStop(serverLog, "the server stopped");
                 boolean reached = action == Action.SHUTDOWN && stop.startsWith("recovery stopping");
-                return result(base, dir, c, reached, stop, null, reached ? "shut down" : "failed", fetched, warnings, t0);
+                return result(
+                        base, dir, c, reached, stop, null, reached ? "shut down" : "failed", fetched, warnings, t0);
             }
             try (Connection conn = c.connect("postgres");
                     Statement s = conn.createStatement()) {
@@ -441,7 +480,8 @@ public final class SideCopy {
                     return result(base, dir, c, reached, stop, last, "promoted", fetched, warnings, t0);
                 }
                 if ("paused".equals(paused)) {
-                    return result(base, dir, c, true, lastStop(serverLog, "paused"), last, "paused", fetched, warnings, t0);
+                    return result(
+                            base, dir, c, true, lastStop(serverLog, "paused"), last, "paused", fetched, warnings, t0);
                 }
             } catch (SQLException e) {
                 // not accepting connections yet (still reaching consistency) or shutting down
@@ -466,8 +506,19 @@ public final class SideCopy {
             w = List.copyOf(warnings);
         }
         return new Result(
-                base.id(), base.baseBackup().systemId(), dir.resolve("data"), c.host(), c.port(), c.socketDir(), reached,
-                stop, last, state, fetched.get(), w, (System.nanoTime() - t0) / 1e9);
+                base.id(),
+                base.baseBackup().systemId(),
+                dir.resolve("data"),
+                c.host(),
+                c.port(),
+                c.socketDir(),
+                reached,
+                stop,
+                last,
+                state,
+                fetched.get(),
+                w,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** The server log's last "recovery stopping …" line, else its last FATAL line, else {@code otherwise}. */
@@ -497,7 +548,9 @@ public final class SideCopy {
                 String name = e.getName();
                 Path target = root.resolve(name).normalize();
                 if (name.startsWith("/") || name.contains("\\") || !target.startsWith(root))
-                    throw new LifeboatException(Kind.BAD_INPUT, "the base backup has an entry outside its directory: " + name,
+                    throw new LifeboatException(
+                            Kind.BAD_INPUT,
+                            "the base backup has an entry outside its directory: " + name,
                             "The base backup is damaged or was not made by pg_basebackup; nothing outside the new directory was written.");
                 if (e.isDirectory()) {
                     Files.createDirectories(target);
@@ -508,8 +561,10 @@ public final class SideCopy {
                         while ((n = in.read(buf)) > 0) out.write(buf, 0, n);
                     }
                 } else {
-                    throw new LifeboatException(Kind.BAD_INPUT, "the base backup has an entry that is not a file or directory: "
-                            + name, "Clusters with tablespaces or links in the data directory are not supported.");
+                    throw new LifeboatException(
+                            Kind.BAD_INPUT,
+                            "the base backup has an entry that is not a file or directory: " + name,
+                            "Clusters with tablespaces or links in the data directory are not supported.");
                 }
             }
         }

@@ -73,7 +73,8 @@ public final class WalArchiver {
                     "the spool " + spool + " is not a directory",
                     "Create it (owned by the PostgreSQL server's user) and point lifeboat-wal-spool at it.");
         ExecutorService pool = Executors.newFixedThreadPool(
-                parallel, Thread.ofPlatform().daemon().name("lifeboat-wal-push-", 0).factory());
+                parallel,
+                Thread.ofPlatform().daemon().name("lifeboat-wal-push-", 0).factory());
         try {
             long backoff = 0;
             while (true) {
@@ -180,12 +181,20 @@ public final class WalArchiver {
         StringBuilder m = new StringBuilder();
         metric(m, "lifeboat_wal_spool_files", "gauge", "WAL files waiting in the spool.", waiting);
         metric(m, "lifeboat_wal_archived_total", "counter", "WAL files pushed into the repository.", pushed.get());
-        metric(m, "lifeboat_wal_rejected_total", "counter",
-                "WAL files the repository refused (kept in the spool's rejected/ directory): an alarm.", rejected.get());
+        metric(
+                m,
+                "lifeboat_wal_rejected_total",
+                "counter",
+                "WAL files the repository refused (kept in the spool's rejected/ directory): an alarm.",
+                rejected.get());
         metric(m, "lifeboat_wal_errors_total", "counter", "Failed pushes that will be retried.", errors.get());
         if (lastArchivedEpoch >= 0) {
-            metric(m, "lifeboat_wal_last_archived_timestamp_seconds", "gauge",
-                    "When the last WAL file reached the repository (age: time() minus this).", lastArchivedEpoch);
+            metric(
+                    m,
+                    "lifeboat_wal_last_archived_timestamp_seconds",
+                    "gauge",
+                    "When the last WAL file reached the repository (age: time() minus this).",
+                    lastArchivedEpoch);
         }
         try {
             Path tmp = metricsFile.resolveSibling("." + metricsFile.getFileName() + ".tmp");
@@ -199,6 +208,9 @@ public final class WalArchiver {
     private static void metric(StringBuilder m, String name, String type, String help, long value) {
         m.append("# HELP ").append(name).append(' ').append(help).append('\n');
         m.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        m.append(name).append(' ').append(String.format(Locale.ROOT, "%d", value)).append('\n');
+        m.append(name)
+                .append(' ')
+                .append(String.format(Locale.ROOT, "%d", value))
+                .append('\n');
     }
 }

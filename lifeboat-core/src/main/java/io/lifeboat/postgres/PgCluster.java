@@ -221,8 +221,7 @@ public final class PgCluster implements AutoCloseable {
             if (!Files.exists(data.resolve("postgresql.conf"))) Files.writeString(data.resolve("postgresql.conf"), "");
             if (!Files.exists(data.resolve("pg_hba.conf"))) {
                 Files.writeString(
-                        data.resolve("pg_hba.conf"),
-                        "local all all peer\nhost all all 127.0.0.1/32 scram-sha-256\n");
+                        data.resolve("pg_hba.conf"), "local all all peer\nhost all all 127.0.0.1/32 scram-sha-256\n");
             }
             Files.writeString(data.resolve("recovery.signal"), "");
             Map<String, String> conf = new LinkedHashMap<>();
@@ -230,7 +229,8 @@ public final class PgCluster implements AutoCloseable {
             conf.put("unix_socket_directories", base.toString());
             conf.putAll(overrides);
             StringBuilder text = new StringBuilder("\n# lifeboat recovery (these lines win over the ones above)\n");
-            conf.forEach((k, v) -> text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+            conf.forEach((k, v) ->
+                    text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
             Files.writeString(
                     data.resolve("postgresql.auto.conf"),
                     text,
@@ -238,14 +238,16 @@ public final class PgCluster implements AutoCloseable {
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             if (asRoot) run(List.of("chown", "-R", OS_USER + ":", base.toString()), null);
-            int major = Integer.parseInt(Files.readString(data.resolve("PG_VERSION")).trim());
+            int major = Integer.parseInt(
+                    Files.readString(data.resolve("PG_VERSION")).trim());
             int port = freePort();
             PgCluster c = new PgCluster(base, bin, port, major, asRoot);
             try {
                 c.pgCtl("-w", "-t", "600", "start", "-l", c.logFile().toString(), "-o", "-p " + port);
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(
-                        "postgresql did not start on port " + port + ": " + e.getMessage() + "\nserver log:\n" + c.logTail(),
+                        "postgresql did not start on port " + port + ": " + e.getMessage() + "\nserver log:\n"
+                                + c.logTail(),
                         e);
             }
             Runtime.getRuntime().addShutdownHook(c.shutdownHook);

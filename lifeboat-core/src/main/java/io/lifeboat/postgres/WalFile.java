@@ -38,7 +38,8 @@ public record WalFile(String name, Kind kind, int timeline, long segment) {
 
     private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})");
     private static final Pattern PARTIAL = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\\.partial");
-    private static final Pattern BACKUP = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\\.[0-9A-F]{8}\\.backup");
+    private static final Pattern BACKUP =
+            Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\\.[0-9A-F]{8}\\.backup");
     private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history");
 
     /** Default WAL segment size (16 MiB); other sizes are read from the segment header. */
@@ -100,11 +101,13 @@ public record WalFile(String name, Kind kind, int timeline, long segment) {
     public static long parseLsn(String lsn) {
         int slash = lsn == null ? -1 : lsn.indexOf('/');
         if (slash < 1 || slash == lsn.length() - 1 || lsn.length() > 17)
-            throw new LifeboatException(LifeboatException.Kind.USAGE, "not an LSN: " + lsn, "Write an LSN as 16/B374D848.");
+            throw new LifeboatException(
+                    LifeboatException.Kind.USAGE, "not an LSN: " + lsn, "Write an LSN as 16/B374D848.");
         try {
             return (Long.parseLong(lsn.substring(0, slash), 16) << 32) | Long.parseLong(lsn.substring(slash + 1), 16);
         } catch (NumberFormatException e) {
-            throw new LifeboatException(LifeboatException.Kind.USAGE, "not an LSN: " + lsn, "Write an LSN as 16/B374D848.");
+            throw new LifeboatException(
+                    LifeboatException.Kind.USAGE, "not an LSN: " + lsn, "Write an LSN as 16/B374D848.");
         }
     }
 
@@ -187,6 +190,7 @@ public record WalFile(String name, Kind kind, int timeline, long segment) {
         if (b.length != 8)
             throw new LifeboatException(
                     LifeboatException.Kind.BAD_INPUT, control + " is too short to be pg_control", null);
-        return Long.toUnsignedString(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        return Long.toUnsignedString(
+                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 }

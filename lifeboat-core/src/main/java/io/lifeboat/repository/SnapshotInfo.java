@@ -43,8 +43,21 @@ public record SnapshotInfo(
             List<String> warnings,
             Summary summary,
             List<String> tree) {
-        this(id, time, instance, database, host, kind, tags, odooVersion, postgresVersion, modules, warnings, summary,
-                tree, null);
+        this(
+                id,
+                time,
+                instance,
+                database,
+                host,
+                kind,
+                tags,
+                odooVersion,
+                postgresVersion,
+                modules,
+                warnings,
+                summary,
+                tree,
+                null);
     }
 
     /**

@@ -26,6 +26,7 @@ final class Tree {
     final DumpPart dump;
     /** The base-backup part (format §13): its chunks are a tar stream; null in other snapshots. */
     final DumpPart baseBackup;
+
     final List<FileEntry> files;
     /** Blobs referenced by parts of kinds this version does not interpret. */
     final List<BlobId> otherRefs;

@@ -40,6 +40,8 @@ public final class WalStore {
 
     private static final Pattern SYSTEM_ID = Pattern.compile("[0-9]{1,20}");
     private static final String PREFIX = "wal/";
+    /** WAL compresses well even at zstd's fastest level, and archiving must keep up with the cluster. */
+    private static final int WAL_ZSTD_LEVEL = 1;
 
     private final Repository repo;
 
@@ -86,7 +88,7 @@ public final class WalStore {
                             + " cluster with this system identifier archives here, and keep the archived file.");
         }
         Packs.Builder b = new Packs.Builder(repo.recipientKeys(), repo.keys().metaKey());
-        b.add(Packs.encode(id, BlobType.DATA, content, 0, content.length));
+        b.add(Packs.encode(id, BlobType.DATA, content, 0, content.length, WAL_ZSTD_LEVEL));
         Packs.Finished pack = b.finish();
         repo.backend().save(object, pack.content());
         return Pushed.STORED;
@@ -114,7 +116,8 @@ public final class WalStore {
         } catch (ObjectNotFoundException e) {
             throw notArchived(systemId, name);
         }
-        List<IndexEntry> entries = Packs.parseHeader(object, whole, whole.length, repo.keys().metaKey());
+        List<IndexEntry> entries =
+                Packs.parseHeader(object, whole, whole.length, repo.keys().metaKey());
         if (entries.size() != 1 || entries.get(0).type() != BlobType.DATA)
             throw Packs.damaged(object, "a WAL object holds exactly one data blob");
         IndexEntry e = entries.get(0);
@@ -173,7 +176,8 @@ public final class WalStore {
             whole = in.readAllBytes();
         }
         if (whole.length != size) throw Packs.damaged(object, "its length changed while it was read");
-        List<IndexEntry> entries = Packs.parseHeader(object, whole, whole.length, repo.keys().metaKey());
+        List<IndexEntry> entries =
+                Packs.parseHeader(object, whole, whole.length, repo.keys().metaKey());
         if (entries.size() != 1) throw Packs.damaged(object, "a WAL object holds exactly one blob");
         return entries.get(0);
     }
@@ -192,6 +196,8 @@ public final class WalStore {
 
     private static LifeboatException notArchived(String systemId, String name) {
         return new LifeboatException(
-                Kind.USAGE, name + " is not archived for system " + systemId, "Run 'lifeboat wal verify' to see the archive.");
+                Kind.USAGE,
+                name + " is not archived for system " + systemId,
+                "Run 'lifeboat wal verify' to see the archive.");
     }
 }

@@ -128,9 +128,14 @@ public final class Pitr {
             throw new LifeboatException(Kind.USAGE, "no directory for the side copy", "Name one with --into DIR.");
         var target = new SideCopy.Target(r.targetKind(), r.target());
         try (Context.OpenRepository open = context.openRepository(true)) {
-            Path bin = context.settings().instance().pgBin();
+            Path bin = r.pgBin() != null
+                    ? r.pgBin()
+                    : context.settings().instance().pgBin();
             SideCopy side = new SideCopy(
-                    open.repo(), bin != null ? bin : PgCluster.defaultBinDir(), r.fetchThreads(), message -> phase(observer, message));
+                    open.repo(),
+                    bin != null ? bin : PgCluster.defaultBinDir(),
+                    r.fetchThreads(),
+                    message -> phase(observer, message));
             SnapshotInfo base = side.chooseBase(r.from(), r.instance(), target);
             return side.recover(base, r.directory(), target, r.action(), observer.cancellation());
         }
@@ -149,7 +154,9 @@ public final class Pitr {
     }
 
     private static void phase(Observer o, String name) {
-        o.listener().onEvent(new ProgressEvent(o.operation(), ProgressEvent.Type.PHASE, name, "steps", 0, -1, 0, null, null));
+        o.listener()
+                .onEvent(new ProgressEvent(
+                        o.operation(), ProgressEvent.Type.PHASE, name, "steps", 0, -1, 0, null, null));
     }
 
     private static Consumer<String> warn(Observer o) {

@@ -13,7 +13,6 @@ import io.lifeboat.repository.Keys;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.SecretKey;
 import io.lifeboat.repository.SnapshotInfo;
-import io.lifeboat.repository.WalStore;
 import io.lifeboat.repository.WriterKey;
 import io.lifeboat.storage.local.LocalBackend;
 import java.nio.file.Files;
@@ -64,7 +63,9 @@ class PitrEndToEndTest {
         spool = Files.createDirectory(work.resolve("spool"));
         Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path script = work.resolve("lifeboat-wal-spool");
-        Files.copy(Path.of("../packaging/pitr/lifeboat-wal-spool").toAbsolutePath().normalize(), script,
+        Files.copy(
+                Path.of("../packaging/pitr/lifeboat-wal-spool").toAbsolutePath().normalize(),
+                script,
                 StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         key = SecretKey.generate();
@@ -74,13 +75,15 @@ class PitrEndToEndTest {
                 .withSetting("archive_mode", "on")
                 .withSetting("archive_command", script + " " + spool + " %p %f"));
         sql(prod, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
-        systemId = query(prod, "SELECT system_identifier::text FROM pg_control_system()").get(0);
+        systemId = query(prod, "SELECT system_identifier::text FROM pg_control_system()")
+                .get(0);
         try (Repository w = Repository.open(backend, Keys.writer(writer))) {
-            var taken = BaseBackups.take(w, conn(prod), prod.binDir().resolve("pg_basebackup"), "prod", List.of(),
-                    Cancellation.none());
+            var taken = BaseBackups.take(
+                    w, conn(prod), prod.binDir().resolve("pg_basebackup"), "prod", List.of(), Cancellation.none());
             base = w.snapshot(taken.snapshotId());
         }
-        try (Connection c = connect(prod); Statement s = c.createStatement()) {
+        try (Connection c = connect(prod);
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("INSERT INTO t VALUES (4, 'marker')");
             try (ResultSet rs = s.executeQuery("SELECT txid_current()::text")) {
@@ -90,7 +93,10 @@ class PitrEndToEndTest {
             c.commit();
         }
         markerLsn = query(prod, "SELECT pg_current_wal_insert_lsn()::text").get(0);
-        markerTime = query(prod, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").get(0);
+        markerTime = query(
+                        prod,
+                        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+                .get(0);
         sql(prod, "SELECT pg_create_restore_point('before-accident')");
         sql(prod, "UPDATE t SET v = 'oops'", "DELETE FROM t WHERE id = 2");
         sql(prod, "CREATE TABLE later (n int)");
@@ -106,7 +112,8 @@ class PitrEndToEndTest {
     /** Runs archiver passes until {@code name} is in the repository. */
     void archiveUntil(String name) throws Exception {
         try (Repository w = Repository.open(backend, Keys.writer(writer))) {
-            WalArchiver a = new WalArchiver(w.wal(), spool, work.resolve("metrics.prom"), 2, Clock.systemUTC(), m -> {});
+            WalArchiver a =
+                    new WalArchiver(w.wal(), spool, work.resolve("metrics.prom"), 2, Clock.systemUTC(), m -> {});
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 a.run(true, Duration.ZERO, Cancellation.none());
                 return w.wal().exists(systemId, name);
@@ -134,7 +141,8 @@ class PitrEndToEndTest {
             assertThat(WalFile.parseLsn(window.to())).isGreaterThan(WalFile.parseLsn(markerLsn));
             assertThat(window.gapAfter()).isNull();
         }
-        assertThat(Files.readString(work.resolve("metrics.prom"))).contains("lifeboat_wal_last_archived_timestamp_seconds");
+        assertThat(Files.readString(work.resolve("metrics.prom")))
+                .contains("lifeboat_wal_last_archived_timestamp_seconds");
         try (var left = Files.list(spool.resolve(systemId))) {
             assertThat(left).isEmpty(); // every spooled file went into the repository
         }
@@ -142,30 +150,37 @@ class PitrEndToEndTest {
 
     @Test
     void recoversToATime() throws Exception {
-        assertThat(recover(SideCopy.TargetKind.TIME, markerTime, SideCopy.Action.PROMOTE)).isEqualTo(MARKER_STATE);
+        assertThat(recover(SideCopy.TargetKind.TIME, markerTime, SideCopy.Action.PROMOTE))
+                .isEqualTo(MARKER_STATE);
     }
 
     @Test
     void recoversToAnXid() throws Exception {
-        assertThat(recover(SideCopy.TargetKind.XID, markerXid, SideCopy.Action.PAUSE)).isEqualTo(MARKER_STATE);
+        assertThat(recover(SideCopy.TargetKind.XID, markerXid, SideCopy.Action.PAUSE))
+                .isEqualTo(MARKER_STATE);
     }
 
     @Test
     void recoversToAnLsn() throws Exception {
-        assertThat(recover(SideCopy.TargetKind.LSN, markerLsn, SideCopy.Action.PROMOTE)).isEqualTo(MARKER_STATE);
+        assertThat(recover(SideCopy.TargetKind.LSN, markerLsn, SideCopy.Action.PROMOTE))
+                .isEqualTo(MARKER_STATE);
     }
 
     @Test
     void recoversToARestorePoint() throws Exception {
-        assertThat(recover(SideCopy.TargetKind.NAME, "before-accident", SideCopy.Action.PAUSE)).isEqualTo(MARKER_STATE);
+        assertThat(recover(SideCopy.TargetKind.NAME, "before-accident", SideCopy.Action.PAUSE))
+                .isEqualTo(MARKER_STATE);
     }
 
     @Test
     void recoversToTheBaseBackupAndToTheEnd() throws Exception {
-        assertThat(recover(SideCopy.TargetKind.IMMEDIATE, null, SideCopy.Action.PROMOTE)).isEqualTo(BASE_STATE);
-        assertThat(recover(SideCopy.TargetKind.LATEST, null, SideCopy.Action.PROMOTE)).containsExactly("1:oops", "3:oops", "4:oops");
+        assertThat(recover(SideCopy.TargetKind.IMMEDIATE, null, SideCopy.Action.PROMOTE))
+                .isEqualTo(BASE_STATE);
+        assertThat(recover(SideCopy.TargetKind.LATEST, null, SideCopy.Action.PROMOTE))
+                .containsExactly("1:oops", "3:oops", "4:oops");
         // production was never touched by the side copies
-        assertThat(query(prod, "SELECT id || ':' || v FROM t ORDER BY id")).containsExactly("1:oops", "3:oops", "4:oops");
+        assertThat(query(prod, "SELECT id || ':' || v FROM t ORDER BY id"))
+                .containsExactly("1:oops", "3:oops", "4:oops");
     }
 
     @Test
@@ -173,16 +188,28 @@ class PitrEndToEndTest {
         Path dir = work.resolve("refused");
         try (Repository r = Repository.open(backend, Keys.secret(key))) {
             SideCopy side = new SideCopy(r, prod.binDir(), 2, m -> {});
-            assertThatThrownBy(() -> side.recover(base, dir, new SideCopy.Target(SideCopy.TargetKind.LSN, "FF/0"),
-                            SideCopy.Action.PAUSE, Cancellation.none()))
+            assertThatThrownBy(() -> side.recover(
+                            base,
+                            dir,
+                            new SideCopy.Target(SideCopy.TargetKind.LSN, "FF/0"),
+                            SideCopy.Action.PAUSE,
+                            Cancellation.none()))
                     .isInstanceOf(LifeboatException.class)
                     .hasMessageContaining("outside the recoverable window");
-            assertThatThrownBy(() -> side.recover(base, dir, new SideCopy.Target(SideCopy.TargetKind.TIME, "2999-01-01T00:00:00Z"),
-                            SideCopy.Action.PAUSE, Cancellation.none()))
+            assertThatThrownBy(() -> side.recover(
+                            base,
+                            dir,
+                            new SideCopy.Target(SideCopy.TargetKind.TIME, "2999-01-01T00:00:00Z"),
+                            SideCopy.Action.PAUSE,
+                            Cancellation.none()))
                     .isInstanceOf(LifeboatException.class)
                     .hasMessageContaining("after the last archived transaction");
-            assertThatThrownBy(() -> side.recover(base, dir, new SideCopy.Target(SideCopy.TargetKind.TIME, "2001-01-01 10:00:00"),
-                            SideCopy.Action.PAUSE, Cancellation.none()))
+            assertThatThrownBy(() -> side.recover(
+                            base,
+                            dir,
+                            new SideCopy.Target(SideCopy.TargetKind.TIME, "2001-01-01 10:00:00"),
+                            SideCopy.Action.PAUSE,
+                            Cancellation.none()))
                     .isInstanceOf(LifeboatException.class)
                     .hasMessageContaining("time zone");
         }
@@ -203,12 +230,20 @@ class PitrEndToEndTest {
             var window = report.baseBackups().get(0);
             assertThat(window.gapAfter()).isEqualTo(missing);
             assertThat(window.lastSegment()).isEqualTo(stopWal);
-            assertThat(report.timelines().get(0).gaps()).extracting(Continuity.Gap::from).containsExactly(missing);
+            assertThat(report.timelines().get(0).gaps())
+                    .extracting(Continuity.Gap::from)
+                    .containsExactly(missing);
             SideCopy side = new SideCopy(r, prod.binDir(), 2, m -> {});
             Path dir = work.resolve("gap-side");
-            assertThatThrownBy(() -> side.recover(base, dir, new SideCopy.Target(SideCopy.TargetKind.LSN,
-                                    WalFile.formatLsn((WalFile.parse(missing).segment() + 1) * WalFile.DEFAULT_SEGMENT_SIZE)),
-                            SideCopy.Action.PAUSE, Cancellation.none()))
+            assertThatThrownBy(() -> side.recover(
+                            base,
+                            dir,
+                            new SideCopy.Target(
+                                    SideCopy.TargetKind.LSN,
+                                    WalFile.formatLsn(
+                                            (WalFile.parse(missing).segment() + 1) * WalFile.DEFAULT_SEGMENT_SIZE)),
+                            SideCopy.Action.PAUSE,
+                            Cancellation.none()))
                     .isInstanceOf(LifeboatException.class)
                     .hasMessageContaining("gap at " + missing);
             assertThat(dir).doesNotExist();
@@ -220,7 +255,8 @@ class PitrEndToEndTest {
         sideDirs.add(dir.toString());
         try (Repository r = Repository.open(backend, Keys.secret(key))) {
             SideCopy side = new SideCopy(r, prod.binDir(), 4, m -> {});
-            SideCopy.Result res = side.recover(base, dir, new SideCopy.Target(kind, value), action, Cancellation.none());
+            SideCopy.Result res =
+                    side.recover(base, dir, new SideCopy.Target(kind, value), action, Cancellation.none());
             assertThat(res.reached()).as(res.stop()).isTrue();
             assertThat(res.state()).isEqualTo(action == SideCopy.Action.PAUSE ? "paused" : "promoted");
             assertThat(res.systemId()).isEqualTo(systemId);
@@ -245,7 +281,8 @@ class PitrEndToEndTest {
         if (!Files.exists(data.resolve("postmaster.pid"))) return;
         List<String> cmd = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
-        cmd.addAll(List.of(prod.binDir().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"));
+        cmd.addAll(List.of(
+                prod.binDir().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"));
         try {
             new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor();
         } catch (Exception e) {

@@ -44,7 +44,8 @@ class WalArchiverFaultTest {
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path sys = Files.createDirectories(spool.resolve(Long.toString(SYS)));
         int count = 12;
-        for (int s = 1; s <= count; s++) WalFixtures.write(sys, WalFile.segmentName(1, s), WalFixtures.segment(SYS, 1, s, s));
+        for (int s = 1; s <= count; s++)
+            WalFixtures.write(sys, WalFile.segmentName(1, s), WalFixtures.segment(SYS, 1, s, s));
 
         FaultyBackend faulty = new FaultyBackend(local, d -> {}).randomly(0.25, 42);
         Backend lostAnswers = new LosesAnswers(faulty, new Random(7), 0.25);

@@ -62,10 +62,12 @@ class WalStoreTest {
             Path f = WalFixtures.write(tmp, SEG, WalFixtures.segment(SYS, 1, 3, 1));
             assertThat(w.wal().push(SYS_ID, SEG, f)).isEqualTo(WalStore.Pushed.STORED);
             assertThat(w.wal().push(SYS_ID, SEG, f)).isEqualTo(WalStore.Pushed.ALREADY_ARCHIVED);
-            Path other = WalFixtures.write(Files.createDirectories(tmp.resolve("o")), SEG, WalFixtures.segment(SYS, 1, 3, 2));
+            Path other = WalFixtures.write(
+                    Files.createDirectories(tmp.resolve("o")), SEG, WalFixtures.segment(SYS, 1, 3, 2));
             assertThatThrownBy(() -> w.wal().push(SYS_ID, SEG, other))
                     .isInstanceOf(LifeboatException.class)
-                    .satisfies(e -> assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.CONFLICT))
+                    .satisfies(
+                            e -> assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.CONFLICT))
                     .hasMessageContaining("different");
         }
         try (Repository r = Repository.open(backend, Keys.secret(key))) {
@@ -97,11 +99,19 @@ class WalStoreTest {
     void hostileNamesAndSystemIdsNeverBecomePaths() throws Exception {
         Path f = WalFixtures.write(tmp, "x", "x".getBytes(StandardCharsets.UTF_8));
         try (Repository w = Repository.open(backend, Keys.writer(writer))) {
-            for (String name : List.of("../../config", "/etc/passwd", "00000001.history/../../x", "000000010000000000000003 ",
-                    "000000010000000000000003\n", "0000000100000000000000g3", "", "keys/abc")) {
+            for (String name : List.of(
+                    "../../config",
+                    "/etc/passwd",
+                    "00000001.history/../../x",
+                    "000000010000000000000003 ",
+                    "000000010000000000000003\n",
+                    "0000000100000000000000g3",
+                    "",
+                    "keys/abc")) {
                 assertThatThrownBy(() -> w.wal().push(SYS_ID, name, f))
                         .isInstanceOf(LifeboatException.class)
-                        .satisfies(e -> assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.BAD_INPUT));
+                        .satisfies(e ->
+                                assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.BAD_INPUT));
             }
             for (String sys : List.of("../x", "12a", "", "1/2")) {
                 assertThatThrownBy(() -> w.wal().push(sys, "00000002.history", f))
@@ -110,16 +120,21 @@ class WalStoreTest {
             }
         }
         try (var files = Files.walk(tmp.resolve("repo"))) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> tmp.resolve("repo").relativize(p).toString()))
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(p -> tmp.resolve("repo").relativize(p).toString()))
                     .allMatch(p -> p.equals("config") || p.startsWith("keys/"));
         }
     }
 
     @Test
     void historyAndBackupFilesAreKept() throws Exception {
-        Path history = WalFixtures.write(tmp, "00000002.history", "1\t0/3000000\tno recovery target specified\n".getBytes(StandardCharsets.UTF_8));
+        Path history = WalFixtures.write(
+                tmp,
+                "00000002.history",
+                "1\t0/3000000\tno recovery target specified\n".getBytes(StandardCharsets.UTF_8));
         String backupName = SEG + ".00000028.backup";
-        Path backup = WalFixtures.write(tmp, backupName, "START WAL LOCATION: 0/3000028\n".getBytes(StandardCharsets.UTF_8));
+        Path backup =
+                WalFixtures.write(tmp, backupName, "START WAL LOCATION: 0/3000028\n".getBytes(StandardCharsets.UTF_8));
         try (Repository w = Repository.open(backend, Keys.writer(writer))) {
             w.wal().push(SYS_ID, "00000002.history", history);
             w.wal().push(SYS_ID, backupName, backup);
@@ -128,7 +143,8 @@ class WalStoreTest {
             assertThat(r.wal().list(SYS_ID))
                     .extracting(a -> a.file().kind())
                     .containsExactlyInAnyOrder(WalFile.Kind.TIMELINE_HISTORY, WalFile.Kind.BACKUP_HISTORY);
-            assertThat(new String(r.wal().read(SYS_ID, "00000002.history"), StandardCharsets.UTF_8)).startsWith("1\t0/3000000");
+            assertThat(new String(r.wal().read(SYS_ID, "00000002.history"), StandardCharsets.UTF_8))
+                    .startsWith("1\t0/3000000");
         }
     }
 
@@ -145,7 +161,8 @@ class WalStoreTest {
         try (Repository r = Repository.open(backend, Keys.secret(key))) {
             assertThatThrownBy(() -> r.wal().read(SYS_ID, SEG))
                     .isInstanceOf(LifeboatException.class)
-                    .satisfies(e -> assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.INTEGRITY));
+                    .satisfies(e ->
+                            assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.INTEGRITY));
         }
     }
 

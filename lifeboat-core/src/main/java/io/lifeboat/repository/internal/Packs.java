@@ -40,9 +40,14 @@ public final class Packs {
 
     /** Compresses when that saves at least 5%. */
     public static Encoded encode(BlobId id, BlobType type, byte[] plain, int off, int len) {
+        return encode(id, type, plain, off, len, ZSTD_LEVEL);
+    }
+
+    /** As {@link #encode(BlobId, BlobType, byte[], int, int)} with another zstd level (readers need not know it). */
+    public static Encoded encode(BlobId id, BlobType type, byte[] plain, int off, int len, int level) {
         if (len >= 64) {
             byte[] dst = new byte[(int) Zstd.compressBound(len)];
-            long n = Zstd.compressByteArray(dst, 0, dst.length, plain, off, len, ZSTD_LEVEL);
+            long n = Zstd.compressByteArray(dst, 0, dst.length, plain, off, len, level);
             if (Zstd.isError(n)) throw new IllegalStateException("zstd: " + Zstd.getErrorName(n));
             if (n < len * 0.95) return new Encoded(id, type, dst, (int) n, true, len);
         }
