@@ -250,12 +250,10 @@ public final class SideCopy {
                 cluster = PgCluster.startRecovery(
                         dir, overrides, PgCluster.Options.defaults().withBinDir(binDir));
             } catch (IllegalStateException e) {
-                String why = lastStop(dir.resolve("server.log"), e.getMessage());
                 throw new LifeboatException(
-                        Kind.INTEGRITY,
-                        "the side copy did not start: " + why,
-                        "Recovery ended before its target; see " + dir.resolve("server.log")
-                                + ". Nothing else was changed.");
+                        Kind.ENVIRONMENT,
+                        "the side copy did not start: " + e.getMessage(),
+                        "Check that --pg-bin names production's PostgreSQL major version. Nothing was left behind.");
             }
             Result r = await(cluster, base, dir, target, action, fetched, warnings, cancel, t0);
             if (!r.reached()) {
@@ -447,9 +445,13 @@ public final class SideCopy {
             Cancellation cancel,
             long t0) {
         Path serverLog = dir.resolve("server.log");
+        long launched = System.nanoTime();
+        boolean seenRunning = false;
         while (true) {
             cancel.check();
-            if (!c.isRunning()) {
+            boolean running = c.isRunning();
+            seenRunning |= running;
+            if (!running && (seenRunning || System.nanoTime() - launched > 10_000_000_000L)) {
                 String stop = lastStop(serverLog, "the server stopped");
                 boolean reached = action == Action.SHUTDOWN && stop.startsWith("recovery stopping");
                 return result(

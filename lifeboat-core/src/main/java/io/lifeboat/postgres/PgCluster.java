@@ -201,7 +201,9 @@ public final class PgCluster implements AutoCloseable {
 
     /**
      * Starts a server in recovery on the data directory {@code base/data} (restored from a base
-     * backup by the caller) and returns as soon as it runs; the caller watches the recovery. Unlike
+     * backup by the caller) and returns as soon as pg_ctl has launched it, without waiting for it to
+     * accept connections; the caller watches the recovery (and may give up: {@link #close()} stops
+     * and removes it). Unlike
      * a throwaway cluster it keeps PostgreSQL's durability settings. {@code overrides} are appended to
      * {@code postgresql.auto.conf}, the last configuration file PostgreSQL reads, so they win over
      * whatever the production configuration copied with the base backup says (archive_command
@@ -242,15 +244,17 @@ public final class PgCluster implements AutoCloseable {
                     Files.readString(data.resolve("PG_VERSION")).trim());
             int port = freePort();
             PgCluster c = new PgCluster(base, bin, port, major, asRoot);
+            // no waiting here: reaching consistency may take long, and the caller's wait can be cancelled
+            Runtime.getRuntime().addShutdownHook(c.shutdownHook);
             try {
-                c.pgCtl("-w", "-t", "600", "start", "-l", c.logFile().toString(), "-o", "-p " + port);
+                c.pgCtl("-W", "start", "-l", c.logFile().toString(), "-o", "-p " + port);
             } catch (IllegalStateException e) {
+                c.close();
                 throw new IllegalStateException(
                         "postgresql did not start on port " + port + ": " + e.getMessage() + "\nserver log:\n"
                                 + c.logTail(),
                         e);
             }
-            Runtime.getRuntime().addShutdownHook(c.shutdownHook);
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up the recovered cluster in " + base, e);

@@ -250,6 +250,44 @@ class PitrEndToEndTest {
         }
     }
 
+    @Test
+    void aTargetNeverReachedFailsAndLeavesNothingBehind() throws Exception {
+        Path dir = work.resolve("never");
+        try (Repository r = Repository.open(backend, Keys.secret(key))) {
+            SideCopy side = new SideCopy(r, prod.binDir(), 2, m -> {});
+            assertThatThrownBy(() -> side.recover(
+                            base,
+                            dir,
+                            new SideCopy.Target(SideCopy.TargetKind.XID, "99999999"),
+                            SideCopy.Action.PAUSE,
+                            Cancellation.none()))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("before the target was reached");
+        }
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void cancellingWhileTheSideCopyStartsStopsItAndRemovesIt() throws Exception {
+        Path dir = work.resolve("cancelled");
+        Cancellation cancel = new Cancellation();
+        try (Repository r = Repository.open(backend, Keys.secret(key))) {
+            SideCopy side = new SideCopy(r, prod.binDir(), 2, m -> {
+                if (m.startsWith("starting the side copy")) cancel.cancel("interrupted");
+            });
+            assertThatThrownBy(() -> side.recover(
+                            base,
+                            dir,
+                            new SideCopy.Target(SideCopy.TargetKind.LATEST, null),
+                            SideCopy.Action.PAUSE,
+                            cancel))
+                    .isInstanceOf(LifeboatException.class)
+                    .satisfies(e ->
+                            assertThat(((LifeboatException) e).kind()).isEqualTo(LifeboatException.Kind.CANCELLED));
+        }
+        assertThat(dir).doesNotExist();
+    }
+
     private List<String> recover(SideCopy.TargetKind kind, String value, SideCopy.Action action) throws Exception {
         Path dir = work.resolve("side-" + kind + "-" + System.nanoTime());
         sideDirs.add(dir.toString());
