@@ -142,7 +142,9 @@ final class RecoverCommand implements Callable<Integer> {
                     "  from base backup %s, %d WAL files fetched, %.1f s%n",
                     r.baseBackup().substring(0, 8), r.walFetched(), r.seconds());
             o.printf("  data directory %s%n", r.dataDir());
-            o.printf("  connect: psql -h %s -p %d -U <production role> <database>%n", r.host(), r.port());
+            o.printf(
+                    "  connect: psql -h %s -p %d -U <role> <database>   (as root or the server's user; or -h %s with the role's password)%n",
+                    r.socketDir(), r.port(), r.host());
             o.printf("  stop:    pg_ctl -D %s stop   (as the PostgreSQL server's user)%n", r.dataDir());
             for (String w : r.warnings()) o.printf("  warning: %s%n", w);
         }

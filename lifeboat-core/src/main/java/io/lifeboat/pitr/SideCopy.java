@@ -18,10 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -230,6 +226,17 @@ public final class SideCopy {
             overrides.put("archive_command", "");
             overrides.put("restore_command", "/bin/sh '" + script + "' %f %p");
             overrides.put("hot_standby", "on");
+            // production's pg_hba.conf may not let Lifeboat in: local connections through the side copy's own
+            // socket directory (mode 0700: the server's user and root only) are trusted, TCP needs a password
+            Path hba = dir.resolve("pg_hba.lifeboat.conf");
+            Files.writeString(
+                    hba,
+                    "# Lifeboat side copy: the socket directory is private to the server's user and root\n"
+                            + "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
+            Path ident = dir.resolve("pg_ident.lifeboat.conf");
+            Files.writeString(ident, "");
+            overrides.put("hba_file", hba.toString());
+            overrides.put("ident_file", ident.toString());
             overrides.put("recovery_target_timeline", "latest");
             overrides.put("recovery_target_action", action.setting());
             overrides.put("recovery_target_inclusive", "on");
@@ -457,25 +464,11 @@ public final class SideCopy {
                 return result(
                         base, dir, c, reached, stop, null, reached ? "shut down" : "failed", fetched, warnings, t0);
             }
-            try (Connection conn = c.connect("postgres");
-                    Statement s = conn.createStatement()) {
-                boolean inRecovery;
-                String paused = null;
-                try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-                    rs.next();
-                    inRecovery = rs.getBoolean(1);
-                }
-                if (inRecovery) {
-                    try (ResultSet rs = s.executeQuery("SELECT pg_get_wal_replay_pause_state()")) {
-                        rs.next();
-                        paused = rs.getString(1);
-                    }
-                }
-                String last;
-                try (ResultSet rs = s.executeQuery("SELECT pg_last_xact_replay_timestamp()::text")) {
-                    rs.next();
-                    last = rs.getString(1);
-                }
+            String[] state = probe(c);
+            if (state != null) {
+                boolean inRecovery = "t".equals(state[0]);
+                String paused = state[1];
+                String last = state[2].isEmpty() ? null : state[2];
                 if (!inRecovery) {
                     String stop = lastStop(serverLog, "end of the archive");
                     boolean reached = target.kind() == TargetKind.LATEST || stop.startsWith("recovery stopping");
@@ -485,10 +478,55 @@ public final class SideCopy {
                     return result(
                             base, dir, c, true, lastStop(serverLog, "paused"), last, "paused", fetched, warnings, t0);
                 }
-            } catch (SQLException e) {
-                // not accepting connections yet (still reaching consistency) or shutting down
             }
             if (cancel.await(Duration.ofMillis(200))) cancel.check();
+        }
+    }
+
+    /**
+     * Asks the side copy (psql over its private socket directory, where the side copy trusts local
+     * connections) whether it is in recovery, paused, and when the last replayed transaction
+     * committed; null while it does not accept connections.
+     */
+    private String[] probe(PgCluster c) {
+        String sql =
+                "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() END,"
+                        + " pg_last_xact_replay_timestamp()";
+        try {
+            ProcessBuilder pb = new ProcessBuilder(
+                            binDir.resolve("psql").toString(),
+                            "-X",
+                            "-q",
+                            "-A",
+                            "-t",
+                            "-F",
+                            "|",
+                            "-h",
+                            c.socketDir().toString(),
+                            "-p",
+                            Integer.toString(c.port()),
+                            "-U",
+                            PgCluster.SUPERUSER,
+                            "-d",
+                            "postgres",
+                            "-c",
+                            sql)
+                    .redirectErrorStream(true);
+            pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+            pb.environment().put("TZ", "UTC");
+            Process p = pb.start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            }
+            if (p.waitFor() != 0) return null;
+            String[] f = out.split("\\|", -1);
+            return f.length == 3 ? f : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

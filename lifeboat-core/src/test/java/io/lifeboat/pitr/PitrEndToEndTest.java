@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -298,20 +297,38 @@ class PitrEndToEndTest {
             assertThat(res.reached()).as(res.stop()).isTrue();
             assertThat(res.state()).isEqualTo(action == SideCopy.Action.PAUSE ? "paused" : "promoted");
             assertThat(res.systemId()).isEqualTo(systemId);
-            try (Connection c = DriverManager.getConnection(
-                            "jdbc:postgresql://" + res.host() + ":" + res.port() + "/postgres", "postgres", "");
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT id || ':' || v FROM t ORDER BY id")) {
-                List<String> out = new ArrayList<>();
-                while (rs.next()) out.add(rs.getString(1));
-                try (Statement a = c.createStatement();
-                        ResultSet arch = a.executeQuery("SHOW archive_mode")) {
-                    arch.next();
-                    assertThat(arch.getString(1)).isEqualTo("off"); // never archives into production's history
-                }
-                return out;
-            }
+            // archiving is off in the copy: it never writes into production's history
+            assertThat(sideQuery(res, "SHOW archive_mode")).containsExactly("off");
+            // production's passwords guard TCP; the private socket directory is how Lifeboat and the admin get in
+            assertThat(res.socketDir()).isEqualTo(dir);
+            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(
+                            "jdbc:postgresql://" + res.host() + ":" + res.port() + "/postgres", "postgres", ""))
+                    .isInstanceOf(java.sql.SQLException.class);
+            return sideQuery(res, "SELECT id || ':' || v FROM t ORDER BY id");
         }
+    }
+
+    private List<String> sideQuery(SideCopy.Result res, String sql) throws Exception {
+        Process p = new ProcessBuilder(
+                        prod.binDir().resolve("psql").toString(),
+                        "-X",
+                        "-A",
+                        "-t",
+                        "-h",
+                        res.socketDir().toString(),
+                        "-p",
+                        Integer.toString(res.port()),
+                        "-U",
+                        "postgres",
+                        "-d",
+                        "postgres",
+                        "-c",
+                        sql)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out.lines().filter(l -> !l.isBlank()).toList();
     }
 
     private void stopSide(Path dir) {
