@@ -17,6 +17,8 @@ import io.lifeboat.api.DemoRequest;
 import io.lifeboat.api.DemoResult;
 import io.lifeboat.api.ExportRequest;
 import io.lifeboat.api.ExportResult;
+import io.lifeboat.api.FilestoreCaptureRequest;
+import io.lifeboat.api.FilestoreCaptureResult;
 import io.lifeboat.api.ForgetPolicy;
 import io.lifeboat.api.ForgetRequest;
 import io.lifeboat.api.ForgetResult;
@@ -293,6 +295,12 @@ public final class Lifeboat implements AutoCloseable {
     /** Takes a base backup of the instance's cluster into the repository. Works with a writer key. */
     public BaseBackupResult baseBackup(BaseBackupRequest request, Observer observer) throws IOException {
         return pitr.baseBackup(request, observer);
+    }
+
+    /** Captures filestore files written since the last capture, once or periodically. Writer key suffices. */
+    public FilestoreCaptureResult filestoreCapture(FilestoreCaptureRequest request, Observer observer)
+            throws IOException {
+        return pitr.filestoreCapture(request, observer);
     }
 
     /** Recovers a side copy of a cluster at a target and leaves it running. Needs the secret key. */

@@ -28,5 +28,6 @@ final class Commands {
         cli.addSubcommand(new WalCommand());
         cli.addSubcommand(new BaseBackupCommand());
         cli.addSubcommand(new RecoverCommand());
+        cli.addSubcommand(new FilestoreCommand());
     }
 }

@@ -92,6 +92,13 @@ final class RecoverCommand implements Callable<Integer> {
     int fetchThreads;
 
     @Option(
+            names = "--filestore-of",
+            paramLabel = "DATABASE",
+            description = "Also place the files the recovered DATABASE references in DIR/filestore/DATABASE, from the"
+                    + " repository's snapshots and filestore captures; the ones no snapshot holds are reported.")
+    String filestoreOf;
+
+    @Option(
             names = "--pg-bin",
             paramLabel = "DIR",
             description = "PostgreSQL server binaries of production's major version (default: the highest under"
@@ -130,7 +137,7 @@ final class RecoverCommand implements Callable<Integer> {
         try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
             r = lifeboat.recover(
-                    new RecoverRequest(from, instance, into, kind, value, a, fetchThreads, pgBin),
+                    new RecoverRequest(from, instance, into, kind, value, a, fetchThreads, filestoreOf, pgBin),
                     OutputOptions.observer(progress));
         }
         if (out.json()) OutputOptions.printJson(System.out, r);
@@ -146,6 +153,15 @@ final class RecoverCommand implements Callable<Integer> {
                     "  connect: psql -h %s -p %d -U <role> <database>   (as root or the server's user; or -h %s with the role's password)%n",
                     r.socketDir(), r.port(), r.host());
             o.printf("  stop:    pg_ctl -D %s stop   (as the PostgreSQL server's user)%n", r.dataDir());
+            if (r.filestore() != null) {
+                o.printf(
+                        "  filestore %s: %d of %d referenced files placed, %d missing%n",
+                        r.dataDir().resolveSibling("filestore").resolve(filestoreOf),
+                        r.filestore().placed(),
+                        r.filestore().referenced(),
+                        r.filestore().missing().size());
+                r.filestore().missing().stream().limit(20).forEach(m -> o.printf("    missing %s%n", m));
+            }
             for (String w : r.warnings()) o.printf("  warning: %s%n", w);
         }
         return ExitCode.OK;

@@ -11,6 +11,8 @@ import java.nio.file.Path;
  * @param directory a new (or empty) directory for the side copy
  * @param target the value for TIME, XID, LSN and NAME targets; null otherwise
  * @param fetchThreads WAL files fetched at once ahead of replay
+ * @param filestoreOf an Odoo database of the cluster whose referenced files are placed in
+ *     {@code directory/filestore/<database>} from the repository's snapshots; null for none
  * @param pgBin the PostgreSQL server binaries (pg_ctl, postgres, pg_waldump) of production's major
  *     version; null for the highest installed under /usr/lib/postgresql
  */
@@ -22,4 +24,5 @@ public record RecoverRequest(
         String target,
         SideCopy.Action action,
         int fetchThreads,
+        String filestoreOf,
         Path pgBin) {}

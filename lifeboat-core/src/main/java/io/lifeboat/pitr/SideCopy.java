@@ -5,6 +5,7 @@ import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.api.Cancellation;
 import io.lifeboat.postgres.PgCluster;
 import io.lifeboat.postgres.WalFile;
+import io.lifeboat.repository.FileIndex;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.SnapshotInfo;
 import io.lifeboat.repository.SnapshotKind;
@@ -127,7 +128,8 @@ public final class SideCopy {
             String state,
             int walFetched,
             List<String> warnings,
-            double seconds) {}
+            double seconds,
+            FilestoreIncrements.Placed filestore) {}
 
     private static final DateTimeFormatter PG_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
@@ -178,6 +180,17 @@ public final class SideCopy {
 
     /** Recovers {@code base} into {@code target}/data (target must not exist or be empty). */
     public Result recover(SnapshotInfo base, Path dir, Target target, Action action, Cancellation cancel)
+            throws IOException {
+        return recover(base, dir, target, action, null, cancel);
+    }
+
+    /**
+     * As {@link #recover(SnapshotInfo, Path, Target, Action, Cancellation)}, then, when {@code
+     * filestore} is given, places the files the recovered database references into {@code
+     * dir/filestore/<database>} (the side copy must be paused or promoted to be read).
+     */
+    public Result recover(
+            SnapshotInfo base, Path dir, Target target, Action action, String filestoreDatabase, Cancellation cancel)
             throws IOException {
         long t0 = System.nanoTime();
         SnapshotInfo.BaseBackupInfo info = base.baseBackup();
@@ -268,6 +281,37 @@ public final class SideCopy {
                         Kind.INTEGRITY,
                         "recovery ended before the target was reached: " + r.stop(),
                         "The archive may have a gap or end before the target; run 'lifeboat wal verify'.");
+            }
+            if (filestoreDatabase != null) {
+                if (action == Action.SHUTDOWN)
+                    throw new LifeboatException(
+                            Kind.USAGE,
+                            "the filestore needs a running side copy",
+                            "Use --action pause or promote with --filestore-of.");
+                log.accept("placing the filestore of " + filestoreDatabase);
+                List<String> names = query(
+                        cluster,
+                        filestoreDatabase,
+                        "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL");
+                var placed = FilestoreIncrements.place(
+                        FileIndex.load(repo), names, dir.resolve("filestore").resolve(filestoreDatabase), cancel);
+                if (!placed.missing().isEmpty())
+                    warnings.add(placed.missing().size() + " referenced files are in no snapshot of the repository");
+                r = new Result(
+                        r.baseBackup(),
+                        r.systemId(),
+                        r.dataDir(),
+                        r.host(),
+                        r.port(),
+                        r.socketDir(),
+                        r.reached(),
+                        r.stop(),
+                        r.lastReplayed(),
+                        r.state(),
+                        r.walFetched(),
+                        List.copyOf(warnings),
+                        (System.nanoTime() - t0) / 1e9,
+                        placed);
             }
             ok = true;
             cluster.detach();
@@ -493,41 +537,51 @@ public final class SideCopy {
                 "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() END,"
                         + " pg_last_xact_replay_timestamp()";
         try {
-            ProcessBuilder pb = new ProcessBuilder(
-                            binDir.resolve("psql").toString(),
-                            "-X",
-                            "-q",
-                            "-A",
-                            "-t",
-                            "-F",
-                            "|",
-                            "-h",
-                            c.socketDir().toString(),
-                            "-p",
-                            Integer.toString(c.port()),
-                            "-U",
-                            PgCluster.SUPERUSER,
-                            "-d",
-                            "postgres",
-                            "-c",
-                            sql)
-                    .redirectErrorStream(true);
-            pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-            pb.environment().put("TZ", "UTC");
-            Process p = pb.start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (p.waitFor() != 0) return null;
-            String[] f = out.split("\\|", -1);
+            List<String> out = query(c, "postgres", sql);
+            String[] f = out.size() == 1 ? out.get(0).split("\\|", -1) : new String[0];
             return f.length == 3 ? f : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Runs {@code sql} in {@code database} of the side copy with psql; one line per row, fields split by |. */
+    private List<String> query(PgCluster c, String database, String sql) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        binDir.resolve("psql").toString(),
+                        "-X",
+                        "-q",
+                        "-A",
+                        "-t",
+                        "-F",
+                        "|",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-h",
+                        c.socketDir().toString(),
+                        "-p",
+                        Integer.toString(c.port()),
+                        "-U",
+                        PgCluster.SUPERUSER,
+                        "-d",
+                        database,
+                        "-c",
+                        sql)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().put("TZ", "UTC");
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try {
+            if (p.waitFor() != 0) throw new IOException("psql on the side copy failed in database " + database);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            throw new IOException("interrupted", e);
         }
+        return out.lines().filter(l -> !l.isEmpty()).toList();
     }
 
     private Result result(
@@ -558,7 +612,8 @@ public final class SideCopy {
                 state,
                 fetched.get(),
                 w,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9,
+                null);
     }
 
     /** The server log's last "recovery stopping …" line, else its last FATAL line, else {@code otherwise}. */

@@ -4,6 +4,8 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.api.BaseBackupRequest;
 import io.lifeboat.api.BaseBackupResult;
+import io.lifeboat.api.FilestoreCaptureRequest;
+import io.lifeboat.api.FilestoreCaptureResult;
 import io.lifeboat.api.Observer;
 import io.lifeboat.api.ProgressEvent;
 import io.lifeboat.api.RecoverRequest;
@@ -15,8 +17,10 @@ import io.lifeboat.api.WalPushRequest;
 import io.lifeboat.api.WalPushResult;
 import io.lifeboat.api.WalVerifyRequest;
 import io.lifeboat.api.WalVerifyResult;
+import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.pitr.BaseBackups;
 import io.lifeboat.pitr.Continuity;
+import io.lifeboat.pitr.FilestoreIncrements;
 import io.lifeboat.pitr.SideCopy;
 import io.lifeboat.pitr.WalArchiver;
 import io.lifeboat.postgres.PgCluster;
@@ -136,9 +140,47 @@ public final class Pitr {
                     bin != null ? bin : PgCluster.defaultBinDir(),
                     r.fetchThreads(),
                     message -> phase(observer, message));
+            if (r.filestoreOf() != null) DatabaseNames.check(r.filestoreOf(), Kind.USAGE, "--filestore-of", null);
             SnapshotInfo base = side.chooseBase(r.from(), r.instance(), target);
-            return side.recover(base, r.directory(), target, r.action(), observer.cancellation());
+            return side.recover(base, r.directory(), target, r.action(), r.filestoreOf(), observer.cancellation());
         }
+    }
+
+    public FilestoreCaptureResult filestoreCapture(FilestoreCaptureRequest r, Observer observer) throws IOException {
+        Context.Target t = context.resolve(r.database());
+        if (t.filestore() == null || !Files.isDirectory(t.filestore()))
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "no filestore for database " + t.database() + " at " + t.filestore(),
+                    "Name the instance's data_dir with -c odoo.conf or --data-dir.");
+        Path state = t.dataDir().resolve("lifeboat").resolve("filestore-captured-" + t.database() + ".txt");
+        List<String> snapshots = new ArrayList<>();
+        List<String> corrupt = new ArrayList<>();
+        int files = 0;
+        long bytes = 0;
+        int captures = 0;
+        try (Context.OpenRepository open = context.openRepository(false)) {
+            while (true) {
+                FilestoreIncrements.Captured c = FilestoreIncrements.capture(
+                        open.repo(), t.filestore(), r.instance(), t.database(), state, observer.cancellation());
+                captures++;
+                if (c.snapshot() != null) {
+                    snapshots.add(c.snapshot());
+                    phase(observer, "captured " + c.files() + " new files");
+                }
+                files += c.files();
+                bytes += c.bytes();
+                for (String bad : c.corrupt()) {
+                    if (!corrupt.contains(bad)) {
+                        corrupt.add(bad);
+                        warn(observer).accept("filestore file " + bad + " does not match its name; not captured");
+                    }
+                }
+                if (r.every() == null || observer.cancellation().await(r.every())) break;
+            }
+        }
+        return new FilestoreCaptureResult(
+                t.database(), captures, List.copyOf(snapshots), files, bytes, List.copyOf(corrupt));
     }
 
     private static String systemId(String given, Path dataDir) throws IOException {

@@ -51,6 +51,10 @@ class PitrEndToEndTest {
     String markerXid;
     String markerLsn;
     List<String> sideDirs = new ArrayList<>();
+    Path filestore;
+    String missingFile;
+    String afterAccident;
+    int files;
 
     static final List<String> BASE_STATE = List.of("1:a", "2:b", "3:c");
     static final List<String> MARKER_STATE = List.of("1:a", "2:b", "3:c", "4:marker");
@@ -76,11 +80,20 @@ class PitrEndToEndTest {
         sql(prod, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
         systemId = query(prod, "SELECT system_identifier::text FROM pg_control_system()")
                 .get(0);
+        prod.createDatabase("odoo");
+        sqlIn(prod, "odoo", "CREATE TABLE ir_attachment (id serial PRIMARY KEY, store_fname varchar)");
+        filestore = Files.createDirectories(work.resolve("filestore"));
+        attach("before the base backup");
+        captureFiles();
         try (Repository w = Repository.open(backend, Keys.writer(writer))) {
             var taken = BaseBackups.take(
                     w, conn(prod), prod.binDir().resolve("pg_basebackup"), "prod", List.of(), Cancellation.none());
             base = w.snapshot(taken.snapshotId());
         }
+        attach("after the base backup, captured");
+        captureFiles();
+        missingFile = attach("after the base backup, never captured");
+        Files.delete(filestore.resolve(missingFile));
         try (Connection c = connect(prod);
                 Statement s = c.createStatement()) {
             c.setAutoCommit(false);
@@ -98,6 +111,8 @@ class PitrEndToEndTest {
                 .get(0);
         sql(prod, "SELECT pg_create_restore_point('before-accident')");
         sql(prod, "UPDATE t SET v = 'oops'", "DELETE FROM t WHERE id = 2");
+        afterAccident = attach("after the accident");
+        captureFiles();
         sql(prod, "CREATE TABLE later (n int)");
         String last = null;
         for (int i = 0; i < 3; i++) {
@@ -250,6 +265,56 @@ class PitrEndToEndTest {
     }
 
     @Test
+    void theFilestoreAsOfTheTargetIsPlacedAndWhatNoSnapshotHoldsIsReported() throws Exception {
+        Path dir = work.resolve("side-filestore");
+        sideDirs.add(dir.toString());
+        try (Repository r = Repository.open(backend, Keys.secret(key))) {
+            SideCopy side = new SideCopy(r, prod.binDir(), 2, m -> {});
+            SideCopy.Result res = side.recover(
+                    base,
+                    dir,
+                    new SideCopy.Target(SideCopy.TargetKind.XID, markerXid),
+                    SideCopy.Action.PAUSE,
+                    "odoo",
+                    Cancellation.none());
+            assertThat(res.filestore().referenced())
+                    .isEqualTo(3); // the file written after the target is not referenced
+            assertThat(res.filestore().placed()).isEqualTo(2);
+            assertThat(res.filestore().missing()).containsExactly(missingFile);
+            assertThat(res.warnings()).anyMatch(w -> w.contains("1 referenced files are in no snapshot"));
+        }
+        Path placed = dir.resolve("filestore").resolve("odoo");
+        try (var walk = Files.walk(placed)) {
+            List<String> names = walk.filter(Files::isRegularFile)
+                    .map(p -> placed.relativize(p).toString())
+                    .sorted()
+                    .toList();
+            assertThat(names).hasSize(2).doesNotContain(missingFile, afterAccident);
+            for (String n : names)
+                assertThat(Files.readAllBytes(placed.resolve(n))).isEqualTo(Files.readAllBytes(filestore.resolve(n)));
+        }
+    }
+
+    @Test
+    void aCaptureStoresEachNewFileOnceAndSkipsFilesThatDoNotMatchTheirName() throws Exception {
+        Path fs = Files.createDirectories(work.resolve("fs-capture"));
+        Path state = work.resolve("fs-capture-state.txt");
+        byte[] good = "good file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String goodName = writeFile(fs, good);
+        String badName = writeFile(fs, "original".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(fs.resolve(badName), "tampered");
+        try (Repository w = Repository.open(backend, Keys.writer(writer))) {
+            var first = FilestoreIncrements.capture(w, fs, "prod", "capture", state, Cancellation.none());
+            assertThat(first.files()).isEqualTo(1);
+            assertThat(first.corrupt()).containsExactly(badName.substring(3));
+            var second = FilestoreIncrements.capture(w, fs, "prod", "capture", state, Cancellation.none());
+            assertThat(second.snapshot()).isNull(); // nothing new
+            assertThat(w.snapshot(first.snapshot()).database()).isEqualTo("capture" + FilestoreIncrements.GROUP_SUFFIX);
+        }
+        assertThat(Files.readAllLines(state)).containsExactly(goodName.substring(3));
+    }
+
+    @Test
     void aTargetNeverReachedFailsAndLeavesNothingBehind() throws Exception {
         Path dir = work.resolve("never");
         try (Repository r = Repository.open(backend, Keys.secret(key))) {
@@ -329,6 +394,38 @@ class PitrEndToEndTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** Writes a new filestore file with its checklist marker and an ir_attachment row; returns xx/sha1. */
+    private String attach(String what) throws Exception {
+        String name = writeFile(filestore, (what + " " + files++).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sqlIn(prod, "odoo", "INSERT INTO ir_attachment (store_fname) VALUES ('" + name + "')");
+        return name;
+    }
+
+    private static String writeFile(Path fs, byte[] content) throws Exception {
+        String sha1 = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(content));
+        String name = sha1.substring(0, 2) + "/" + sha1;
+        Files.createDirectories(fs.resolve(sha1.substring(0, 2)));
+        Files.write(fs.resolve(name), content);
+        Files.createDirectories(fs.resolve("checklist").resolve(sha1.substring(0, 2)));
+        Files.write(fs.resolve("checklist").resolve(name), new byte[0]);
+        return name;
+    }
+
+    private void captureFiles() throws Exception {
+        try (Repository w = Repository.open(backend, Keys.writer(writer))) {
+            FilestoreIncrements.capture(
+                    w, filestore, "prod", "odoo", work.resolve("captured.txt"), Cancellation.none());
+        }
+    }
+
+    private static void sqlIn(PgCluster c, String db, String... statements) throws Exception {
+        try (Connection conn = c.connect(db);
+                Statement s = conn.createStatement()) {
+            for (String sql : statements) s.execute(sql);
+        }
     }
 
     private void stopSide(Path dir) {
