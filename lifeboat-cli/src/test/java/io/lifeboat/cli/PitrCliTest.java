@@ -178,6 +178,43 @@ class PitrCliTest {
     }
 
     @Test
+    void filestoreCaptureStoresMarkedFilesOnceAndReportsTamperedOnes(io.lifeboat.testkit.TestDatabase db) throws Exception {
+        Path dataDir = tmp.resolve("data");
+        Path fs = dataDir.resolve("filestore").resolve(db.name());
+        try (var c = db.connect()) {
+            io.lifeboat.demo.SyntheticInstance.create(c, fs, io.lifeboat.demo.SyntheticInstance.Spec.small());
+        }
+        List<Path> files;
+        try (var walk = Files.walk(fs)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> !fs.relativize(p).toString().startsWith("checklist"))
+                    .sorted()
+                    .limit(3)
+                    .toList();
+        }
+        for (Path f : files) {
+            Path marker = fs.resolve("checklist").resolve(fs.relativize(f).toString());
+            Files.createDirectories(marker.getParent());
+            if (!Files.exists(marker)) Files.createFile(marker);
+        }
+        Files.writeString(files.get(2), "tampered after it was written");
+        List<String> capture = args(
+                List.of("filestore", "capture", "--instance", "prod", "--json"),
+                RepoCli.instance(db, dataDir),
+                List.of("-d", db.name()),
+                withWriter);
+        var first = run(capture).expect(ExitCode.WARNINGS).json();
+        assertThat(first.path("files").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(first.path("corrupt").toString()).contains(files.get(2).getFileName().toString());
+        var second = run(capture).expect(ExitCode.WARNINGS).json();
+        assertThat(second.path("files").asInt()).isZero();
+        assertThat(second.path("snapshots").size()).isZero();
+        assertThat(dataDir.resolve("lifeboat").resolve("filestore-captured-" + db.name() + ".txt")).exists();
+        var list = run(args(List.of("snapshots", "--json"), withKey)).expect(ExitCode.OK).out();
+        assertThat(list).contains(db.name() + "+files");
+    }
+
+    @Test
     void theSpoolScriptIsDurableIdempotentAndBounded() throws Exception {
         Path script =
                 Path.of("../packaging/pitr/lifeboat-wal-spool").toAbsolutePath().normalize();
