@@ -156,7 +156,9 @@ final class RecoverCommand implements Callable<Integer> {
             if (r.filestore() != null) {
                 o.printf(
                         "  filestore %s: %d of %d referenced files placed, %d missing%n",
-                        r.dataDir().resolveSibling("filestore").resolve(filestoreOf),
+                        java.nio.file.Path.of(r.dataDir())
+                                .resolveSibling("filestore")
+                                .resolve(filestoreOf),
                         r.filestore().placed(),
                         r.filestore().referenced(),
                         r.filestore().missing().size());

@@ -178,7 +178,8 @@ class PitrCliTest {
     }
 
     @Test
-    void filestoreCaptureStoresMarkedFilesOnceAndReportsTamperedOnes(io.lifeboat.testkit.TestDatabase db) throws Exception {
+    void filestoreCaptureStoresMarkedFilesOnceAndReportsTamperedOnes(io.lifeboat.testkit.TestDatabase db)
+            throws Exception {
         Path dataDir = tmp.resolve("data");
         Path fs = dataDir.resolve("filestore").resolve(db.name());
         try (var c = db.connect()) {
@@ -205,12 +206,16 @@ class PitrCliTest {
                 withWriter);
         var first = run(capture).expect(ExitCode.WARNINGS).json();
         assertThat(first.path("files").asInt()).isGreaterThanOrEqualTo(2);
-        assertThat(first.path("corrupt").toString()).contains(files.get(2).getFileName().toString());
+        assertThat(first.path("corrupt").toString())
+                .contains(files.get(2).getFileName().toString());
         var second = run(capture).expect(ExitCode.WARNINGS).json();
         assertThat(second.path("files").asInt()).isZero();
         assertThat(second.path("snapshots").size()).isZero();
-        assertThat(dataDir.resolve("lifeboat").resolve("filestore-captured-" + db.name() + ".txt")).exists();
-        var list = run(args(List.of("snapshots", "--json"), withKey)).expect(ExitCode.OK).out();
+        assertThat(dataDir.resolve("lifeboat").resolve("filestore-captured-" + db.name() + ".txt"))
+                .exists();
+        var list = run(args(List.of("snapshots", "--json"), withKey))
+                .expect(ExitCode.OK)
+                .out();
         assertThat(list).contains(db.name() + "+files");
     }
 

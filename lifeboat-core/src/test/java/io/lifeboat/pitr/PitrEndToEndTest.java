@@ -365,7 +365,7 @@ class PitrEndToEndTest {
             // archiving is off in the copy: it never writes into production's history
             assertThat(sideQuery(res, "SHOW archive_mode")).containsExactly("off");
             // production's passwords guard TCP; the private socket directory is how Lifeboat and the admin get in
-            assertThat(res.socketDir()).isEqualTo(dir);
+            assertThat(res.socketDir()).isEqualTo(dir.toString());
             assertThatThrownBy(() -> java.sql.DriverManager.getConnection(
                             "jdbc:postgresql://" + res.host() + ":" + res.port() + "/postgres", "postgres", ""))
                     .isInstanceOf(java.sql.SQLException.class);
@@ -380,7 +380,7 @@ class PitrEndToEndTest {
                         "-A",
                         "-t",
                         "-h",
-                        res.socketDir().toString(),
+                        res.socketDir(),
                         "-p",
                         Integer.toString(res.port()),
                         "-U",
