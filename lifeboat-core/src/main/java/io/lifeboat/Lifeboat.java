@@ -29,6 +29,7 @@ import io.lifeboat.api.Observer;
 import io.lifeboat.api.PruneRequest;
 import io.lifeboat.api.PruneResult;
 import io.lifeboat.api.RecoverRequest;
+import io.lifeboat.api.RecoverResult;
 import io.lifeboat.api.RepairRequest;
 import io.lifeboat.api.RepairResult;
 import io.lifeboat.api.RepairUnquarantineRequest;
@@ -58,7 +59,6 @@ import io.lifeboat.api.WalPushResult;
 import io.lifeboat.api.WalVerifyRequest;
 import io.lifeboat.api.WalVerifyResult;
 import io.lifeboat.config.InstanceConfig;
-import io.lifeboat.pitr.SideCopy;
 import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
@@ -304,7 +304,7 @@ public final class Lifeboat implements AutoCloseable {
     }
 
     /** Recovers a side copy of a cluster at a target and leaves it running. Needs the secret key. */
-    public SideCopy.Result recover(RecoverRequest request, Observer observer) throws IOException {
+    public RecoverResult recover(RecoverRequest request, Observer observer) throws IOException {
         return pitr.recover(request, observer);
     }
 

@@ -2,7 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.Lifeboat;
 import io.lifeboat.api.RecoverRequest;
-import io.lifeboat.pitr.SideCopy;
+import io.lifeboat.api.RecoverResult;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -107,33 +107,33 @@ final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SideCopy.Action a;
+        RecoverRequest.Action a;
         try {
-            a = SideCopy.Action.valueOf(action.toUpperCase(Locale.ROOT));
+            a = RecoverRequest.Action.valueOf(action.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(
                     new picocli.CommandLine(this), "--action must be pause, promote or shutdown, not " + action);
         }
-        SideCopy.TargetKind kind;
+        RecoverRequest.TargetKind kind;
         String value = null;
         if (target.time != null) {
-            kind = SideCopy.TargetKind.TIME;
+            kind = RecoverRequest.TargetKind.TIME;
             value = target.time;
         } else if (target.xid != null) {
-            kind = SideCopy.TargetKind.XID;
+            kind = RecoverRequest.TargetKind.XID;
             value = target.xid;
         } else if (target.lsn != null) {
-            kind = SideCopy.TargetKind.LSN;
+            kind = RecoverRequest.TargetKind.LSN;
             value = target.lsn;
         } else if (target.name != null) {
-            kind = SideCopy.TargetKind.NAME;
+            kind = RecoverRequest.TargetKind.NAME;
             value = target.name;
         } else if (target.immediate) {
-            kind = SideCopy.TargetKind.IMMEDIATE;
+            kind = RecoverRequest.TargetKind.IMMEDIATE;
         } else {
-            kind = SideCopy.TargetKind.LATEST;
+            kind = RecoverRequest.TargetKind.LATEST;
         }
-        SideCopy.Result r;
+        RecoverResult r;
         try (Lifeboat lifeboat = Facades.open(null, repository);
                 TerminalProgress progress = out.progress()) {
             r = lifeboat.recover(

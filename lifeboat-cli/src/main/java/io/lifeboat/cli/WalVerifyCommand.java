@@ -3,7 +3,6 @@ package io.lifeboat.cli;
 import io.lifeboat.Lifeboat;
 import io.lifeboat.api.WalVerifyRequest;
 import io.lifeboat.api.WalVerifyResult;
-import io.lifeboat.pitr.Continuity;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,10 +49,10 @@ final class WalVerifyCommand implements Callable<Integer> {
 
     private static void print(PrintStream o, WalVerifyResult r) {
         if (r.systems().isEmpty()) o.println("no WAL archived yet");
-        for (Continuity.Report s : r.systems()) {
+        for (WalVerifyResult.ClusterArchive s : r.systems()) {
             o.printf("cluster %s%n", s.systemId());
             o.printf("  %-9s %-25s %-25s %9s  %s%n", "timeline", "first segment", "last segment", "segments", "gaps");
-            for (Continuity.Timeline t : s.timelines()) {
+            for (WalVerifyResult.Timeline t : s.timelines()) {
                 String gaps = t.gaps().isEmpty()
                         ? "none"
                         : String.join(
@@ -71,7 +70,7 @@ final class WalVerifyCommand implements Callable<Integer> {
             }
             if (s.baseBackups().isEmpty())
                 o.println("  no base backup of this cluster: take one with 'lifeboat basebackup'");
-            for (Continuity.Window w : s.baseBackups()) {
+            for (WalVerifyResult.Window w : s.baseBackups()) {
                 o.printf(
                         "  base backup %s (%s, timeline %d): recoverable from %s to %s%s%n",
                         w.snapshot().substring(0, 8),

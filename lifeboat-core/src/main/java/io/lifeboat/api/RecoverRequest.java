@@ -1,6 +1,5 @@
 package io.lifeboat.api;
 
-import io.lifeboat.pitr.SideCopy;
 import java.nio.file.Path;
 
 /**
@@ -20,9 +19,27 @@ public record RecoverRequest(
         String from,
         String instance,
         Path directory,
-        SideCopy.TargetKind targetKind,
+        TargetKind targetKind,
         String target,
-        SideCopy.Action action,
+        Action action,
         int fetchThreads,
         String filestoreOf,
-        Path pgBin) {}
+        Path pgBin) {
+
+    /** Kinds of recovery target, as PostgreSQL's {@code recovery_target*} settings. */
+    public enum TargetKind {
+        IMMEDIATE,
+        LATEST,
+        TIME,
+        XID,
+        LSN,
+        NAME
+    }
+
+    /** What the side copy does at the target. */
+    public enum Action {
+        PAUSE,
+        PROMOTE,
+        SHUTDOWN
+    }
+}

@@ -9,6 +9,7 @@ import io.lifeboat.api.FilestoreCaptureResult;
 import io.lifeboat.api.Observer;
 import io.lifeboat.api.ProgressEvent;
 import io.lifeboat.api.RecoverRequest;
+import io.lifeboat.api.RecoverResult;
 import io.lifeboat.api.WalArchiverRequest;
 import io.lifeboat.api.WalArchiverResult;
 import io.lifeboat.api.WalGetRequest;
@@ -110,8 +111,8 @@ public final class Pitr {
                     systems.add(b.baseBackup().systemId());
                 }
             }
-            List<Continuity.Report> reports = new ArrayList<>();
-            for (String s : systems) reports.add(Continuity.of(s, wal.list(s), bases));
+            List<WalVerifyResult.ClusterArchive> reports = new ArrayList<>();
+            for (String s : systems) reports.add(api(Continuity.of(s, wal.list(s), bases)));
             return new WalVerifyResult(List.copyOf(reports));
         }
     }
@@ -123,14 +124,19 @@ public final class Pitr {
             phase(observer, "base backup");
             BaseBackups.Taken t = BaseBackups.take(
                     open.repo(), instance.connection(), pgBasebackup, r.instance(), r.tags(), observer.cancellation());
-            return new BaseBackupResult(t.snapshotId(), t.info(), t.bytes(), t.storedNew(), t.seconds());
+            SnapshotInfo.BaseBackupInfo i = t.info();
+            var wal = new BaseBackupResult.Wal(
+                    i.systemId(), i.timeline(), i.startLsn(), i.stopLsn(), i.startWal(), i.stopWal(), i.segmentSize());
+            return new BaseBackupResult(t.snapshotId(), wal, t.bytes(), t.storedNew(), t.seconds());
         }
     }
 
-    public SideCopy.Result recover(RecoverRequest r, Observer observer) throws IOException {
+    public RecoverResult recover(RecoverRequest r, Observer observer) throws IOException {
         if (r.directory() == null)
             throw new LifeboatException(Kind.USAGE, "no directory for the side copy", "Name one with --into DIR.");
-        var target = new SideCopy.Target(r.targetKind(), r.target());
+        var target =
+                new SideCopy.Target(SideCopy.TargetKind.valueOf(r.targetKind().name()), r.target());
+        var action = SideCopy.Action.valueOf(r.action().name());
         try (Context.OpenRepository open = context.openRepository(true)) {
             Path bin = r.pgBin() != null
                     ? r.pgBin()
@@ -142,7 +148,26 @@ public final class Pitr {
                     message -> phase(observer, message));
             if (r.filestoreOf() != null) DatabaseNames.check(r.filestoreOf(), Kind.USAGE, "--filestore-of", null);
             SnapshotInfo base = side.chooseBase(r.from(), r.instance(), target);
-            return side.recover(base, r.directory(), target, r.action(), r.filestoreOf(), observer.cancellation());
+            SideCopy.Result x =
+                    side.recover(base, r.directory(), target, action, r.filestoreOf(), observer.cancellation());
+            var f = x.filestore();
+            return new RecoverResult(
+                    x.baseBackup(),
+                    x.systemId(),
+                    x.dataDir(),
+                    x.host(),
+                    x.port(),
+                    x.socketDir(),
+                    x.reached(),
+                    x.stop(),
+                    x.lastReplayed(),
+                    x.state(),
+                    x.walFetched(),
+                    x.warnings(),
+                    x.seconds(),
+                    f == null
+                            ? null
+                            : new RecoverResult.Filestore(f.referenced(), f.placed(), f.alreadyThere(), f.missing()));
         }
     }
 
@@ -181,6 +206,27 @@ public final class Pitr {
         }
         return new FilestoreCaptureResult(
                 t.database(), captures, List.copyOf(snapshots), files, bytes, List.copyOf(corrupt));
+    }
+
+    private static WalVerifyResult.ClusterArchive api(Continuity.Report r) {
+        List<WalVerifyResult.Timeline> timelines = r.timelines().stream()
+                .map(t -> new WalVerifyResult.Timeline(
+                        t.timeline(),
+                        t.first(),
+                        t.last(),
+                        t.segments(),
+                        t.gaps().stream()
+                                .map(g -> new WalVerifyResult.Gap(g.from(), g.to(), g.segments()))
+                                .toList(),
+                        t.history(),
+                        t.partial(),
+                        t.backupLabels()))
+                .toList();
+        List<WalVerifyResult.Window> windows = r.baseBackups().stream()
+                .map(w -> new WalVerifyResult.Window(
+                        w.snapshot(), w.time(), w.timeline(), w.from(), w.to(), w.lastSegment(), w.gapAfter()))
+                .toList();
+        return new WalVerifyResult.ClusterArchive(r.systemId(), timelines, windows);
     }
 
     private static String systemId(String given, Path dataDir) throws IOException {
