@@ -1,0 +1,158 @@
+package io.lifeboat.pitr;
+
+import io.lifeboat.LifeboatException;
+import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.pitr.RepairPlan.TablePlan;
+import io.lifeboat.pitr.Script.Step;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Carries out a repair plan on production in one transaction ({@code REPEATABLE READ}): checks that every
+ * affected row is still as the diff saw it, inserts (parents first), updates, deletes (children first), checks
+ * every repaired row and each table's row count, and commits only when all checks pass. A dry run runs the
+ * checks of production's state in a read-only transaction and changes nothing. Needs only the privileges of
+ * the tables' owner, never a superuser.
+ */
+public final class Repairer {
+    private Repairer() {}
+
+    /**
+     * What a repair did (or, dry, would do) to one table.
+     *
+     * @param table the table
+     * @param rowsBefore its rows before
+     * @param rowsAfter its rows after (dry run: expected)
+     * @param inserted rows re-inserted
+     * @param updated rows whose columns were restored
+     * @param deleted rows deleted
+     * @param keptExtra rows only production has that were kept
+     */
+    public record TableReport(
+            String table, long rowsBefore, long rowsAfter, long inserted, long updated, long deleted, long keptExtra) {}
+
+    /**
+     * The repair's report.
+     *
+     * @param applied whether the changes were committed
+     * @param dryRun whether this was a dry run
+     * @param statements the statements run or, dry, that would run (settings and checks included)
+     * @param tables one entry per table with changes
+     */
+    public record Report(boolean applied, boolean dryRun, int statements, List<TableReport> tables) {
+        public Report {
+            tables = List.copyOf(tables);
+        }
+
+        /** Rows inserted, updated and deleted. */
+        public long changedRows() {
+            return tables.stream()
+                    .mapToLong(t -> t.inserted() + t.updated() + t.deleted())
+                    .sum();
+        }
+    }
+
+    /**
+     * Runs {@code script} on {@code production} ({@code dryRun}: its checks only).
+     *
+     * @throws LifeboatException {@code CONFLICT} when production changed since the diff (nothing changed),
+     *     {@code INTEGRITY} when the result is not what the plan says (rolled back, nothing changed)
+     */
+    public static Report run(Connection production, Script script, boolean dryRun) throws SQLException {
+        boolean autoCommit = production.getAutoCommit();
+        boolean readOnly = production.isReadOnly();
+        int isolation = production.getTransactionIsolation();
+        if (!autoCommit) production.rollback();
+        production.setAutoCommit(false);
+        production.setReadOnly(dryRun);
+        production.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        RepairPlan plan = script.plan();
+        long[] before = new long[plan.tables().size()];
+        long[] after = new long[plan.tables().size()];
+        int run = 0;
+        boolean committed = false;
+        try (Statement st = production.createStatement()) {
+            for (Step s : script.steps()) {
+                boolean change = switch (s.kind()) {
+                    case INSERT, UPDATE, DELETE, CHECK_AFTER, COUNT_AFTER -> true;
+                    default -> false;
+                };
+                if (dryRun && change) continue;
+                run++;
+                switch (s.kind()) {
+                    case COUNT_BEFORE -> before[s.table()] = count(st, s.sql());
+                    case COUNT_AFTER -> after[s.table()] = count(st, s.sql());
+                    case INSERT, UPDATE, DELETE -> {
+                        long n = st.executeLargeUpdate(s.sql());
+                        if (n != s.rows()) {
+                            throw new LifeboatException(
+                                    Kind.INTEGRITY,
+                                    "the repair changed " + n + " rows instead of " + s.rows() + " in table "
+                                            + plan.tables().get(s.table()).display()
+                                            + "; rolled back, nothing was changed",
+                                    "Run pitr diff again and review the plan.");
+                        }
+                    }
+                    case CHECK_BEFORE ->
+                        check(st, s.sql(), Kind.CONFLICT, "Run pitr diff again: production changed after it.");
+                    case CHECK_AFTER -> check(st, s.sql(), Kind.INTEGRITY, "Run pitr diff again and review the plan.");
+                    default -> st.execute(s.sql());
+                }
+            }
+            if (dryRun) {
+                production.rollback();
+            } else {
+                production.commit();
+                committed = true;
+            }
+        } finally {
+            if (!committed) production.rollback();
+            production.setAutoCommit(autoCommit);
+            production.setReadOnly(readOnly);
+            production.setTransactionIsolation(isolation);
+        }
+        List<TableReport> tables = new ArrayList<>();
+        for (int i = 0; i < plan.tables().size(); i++) {
+            TablePlan t = plan.tables().get(i);
+            if (t.unchanged()) continue;
+            long ins = t.insertedRows();
+            long del = t.deletedRows();
+            long kept = t.deleteExtra()
+                    ? 0
+                    : t.deletes().stream().mapToLong(RepairPlan.Row::copies).sum();
+            tables.add(new TableReport(
+                    t.display(),
+                    before[i],
+                    dryRun ? before[i] + ins - del : after[i],
+                    ins,
+                    t.updates().size(),
+                    del,
+                    kept));
+        }
+        return new Report(committed, dryRun, dryRun ? run : script.steps().size(), tables);
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return Long.parseLong(rs.getString(2));
+        }
+    }
+
+    private static void check(Statement st, String sql, Kind kind, String hint) throws SQLException {
+        try {
+            st.execute(sql);
+        } catch (SQLException e) {
+            if (!"P0001".equals(e.getSQLState())) throw e;
+            String message = e instanceof PSQLException p && p.getServerErrorMessage() != null
+                    ? p.getServerErrorMessage().getMessage()
+                    : e.getMessage();
+            throw new LifeboatException(kind, message + "; rolled back, nothing was changed", hint, e);
+        }
+    }
+}
