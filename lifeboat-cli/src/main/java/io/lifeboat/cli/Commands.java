@@ -25,5 +25,6 @@ final class Commands {
         cli.addSubcommand(new VerifyCommand());
         cli.addSubcommand(new StatsCommand());
         cli.addSubcommand(new ConfigCommand());
+        cli.addSubcommand(new PitrCommand());
     }
 }
