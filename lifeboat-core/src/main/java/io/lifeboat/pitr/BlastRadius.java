@@ -94,8 +94,8 @@ public final class BlastRadius {
         return new Activity(olderThan.toSeconds(), out);
     }
 
-    /** How many rows of a table were created and written in one time bucket. */
-    public record Bucket(LocalDateTime start, long created, long written) {}
+    /** How many rows of a table were created and written in one time bucket starting at {@code start} (UTC). */
+    public record Bucket(String start, long created, long written) {}
 
     /** The buckets of one table with writes in the range. */
     public record TableWindow(String table, List<Bucket> buckets) {
@@ -104,8 +104,8 @@ public final class BlastRadius {
         }
     }
 
-    /** The histograms of {@link #window}. */
-    public record Window(LocalDateTime from, LocalDateTime to, long bucketSeconds, List<TableWindow> tables) {
+    /** The histograms of {@link #window}, from {@code from} to {@code to} (UTC, ISO-8601). */
+    public record Window(String from, String to, long bucketSeconds, List<TableWindow> tables) {
         public Window {
             tables = List.copyOf(tables);
         }
@@ -148,10 +148,10 @@ public final class BlastRadius {
             count(conn, t, "create_date", from, to, bucket, buckets, 0);
             count(conn, t, "write_date", from, to, bucket, buckets, 1);
             List<Bucket> list = new ArrayList<>();
-            buckets.forEach((start, n) -> list.add(new Bucket(start, n[0], n[1])));
+            buckets.forEach((start, n) -> list.add(new Bucket(start.toString(), n[0], n[1])));
             out.add(new TableWindow(t.display(), list));
         }
-        return new Window(from, to, bucket.toSeconds(), out);
+        return new Window(from.toString(), to.toString(), bucket.toSeconds(), out);
     }
 
     private static void count(

@@ -129,7 +129,7 @@ public final class Pitr {
      * @param millis how long the diff took
      * @param tables per table
      */
-    public record DiffResult(Path plan, Path sql, long changedRows, long millis, List<TableDiff> tables) {}
+    public record DiffResult(String plan, String sql, long changedRows, long millis, List<TableDiff> tables) {}
 
     /** Compares production with the side copy and writes the plan (and the SQL script). */
     public DiffResult diff(Databases.Side side, DiffRequest request) throws SQLException, IOException {
@@ -183,7 +183,11 @@ public final class Pitr {
                     t.sideOnlyColumns()));
         }
         return new DiffResult(
-                request.plan(), request.sql(), plan.changedRows(), (System.nanoTime() - start) / 1_000_000, tables);
+                request.plan().toString(),
+                request.sql() == null ? null : request.sql().toString(),
+                plan.changedRows(),
+                (System.nanoTime() - start) / 1_000_000,
+                tables);
     }
 
     /**
@@ -193,7 +197,7 @@ public final class Pitr {
      * @param sql the SQL script written, or null
      * @param report the repair's report
      */
-    public record RepairResult(Path plan, Path sql, Repairer.Report report) {}
+    public record RepairResult(String plan, String sql, Repairer.Report report) {}
 
     /**
      * Checks and ({@code apply}) applies a plan to production in one transaction; {@code sql}, when given,
@@ -212,7 +216,8 @@ public final class Pitr {
             Script script = Script.of(prod, plan);
             if (sql != null) write(sql, script.text());
             if (apply) phase.accept("repairing");
-            return new RepairResult(planFile, sql, Repairer.run(prod, script, !apply));
+            return new RepairResult(
+                    planFile.toString(), sql == null ? null : sql.toString(), Repairer.run(prod, script, !apply));
         }
     }
 

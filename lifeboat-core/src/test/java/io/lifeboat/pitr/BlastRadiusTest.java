@@ -70,12 +70,12 @@ class BlastRadiusTest {
             }
             assertThat(w.tables().get(0).buckets())
                     .containsExactly(
-                            new BlastRadius.Bucket(LocalDateTime.parse("2026-03-02T09:00"), 15, 7),
-                            new BlastRadius.Bucket(LocalDateTime.parse("2026-03-02T09:15"), 15, 8),
-                            new BlastRadius.Bucket(LocalDateTime.parse("2026-03-02T09:30"), 15, 7),
-                            new BlastRadius.Bucket(LocalDateTime.parse("2026-03-02T09:45"), 15, 8),
-                            new BlastRadius.Bucket(LocalDateTime.parse("2026-03-02T10:00"), 1, 0),
-                            new BlastRadius.Bucket(LocalDateTime.parse("2026-03-02T10:15"), 0, 60));
+                            new BlastRadius.Bucket("2026-03-02T09:00", 15, 7),
+                            new BlastRadius.Bucket("2026-03-02T09:15", 15, 8),
+                            new BlastRadius.Bucket("2026-03-02T09:30", 15, 7),
+                            new BlastRadius.Bucket("2026-03-02T09:45", 15, 8),
+                            new BlastRadius.Bucket("2026-03-02T10:00", 1, 0),
+                            new BlastRadius.Bucket("2026-03-02T10:15", 0, 60));
             try (Connection c = s.connectProd()) {
                 BlastRadius.Window all = BlastRadius.window(
                         c,
