@@ -35,9 +35,10 @@ import java.util.function.Consumer;
 /**
  * Compares tables of production with the side copy and makes a {@link RepairPlan}.
  *
- * <p>With an integer key: both sides hash key ranges at the same time ({@code md5} of the concatenated
- * {@code md5(ROW(columns)::text)} of each range's rows in key order, with the range's row count), the ranges
- * whose hashes differ are hashed row by row, and only the rows whose hashes differ are fetched. Without a key
+ * <p>With an integer key: both sides hash key ranges at the same time (the sum of the 64-bit {@code
+ * hashtextextended} of each row's text {@code ROW(columns)::text}, with the range's row count: no sort
+ * needed), the ranges whose hashes differ are hashed row by row ({@code md5}), and only the rows whose
+ * hashes differ are fetched. Without a key
  * (relation tables), each side counts its rows per row hash and the differing hashes are fetched. Only the
  * columns both sides have are compared; the others are reported.
  *
@@ -409,13 +410,19 @@ public final class Differ {
     /** The queries of one table; the same text on both sides. */
     private record Query(String table, List<Column> columns, String key, String filterColumn, String filterValue) {
 
-        String rowText() {
-            StringBuilder b = new StringBuilder("md5(ROW(");
+        /** {@code ROW(t.c1, …)::text}: a row's text form. */
+        String rowExpr() {
+            StringBuilder b = new StringBuilder("ROW(");
             for (int i = 0; i < columns.size(); i++) {
                 if (i > 0) b.append(", ");
                 b.append("t.").append(SqlNames.ident(columns.get(i).name()));
             }
-            return b.append(")::text)").toString();
+            return b.append(")::text").toString();
+        }
+
+        /** The md5 of a row's text form: the row hash of plans. */
+        String rowText() {
+            return "md5(" + rowExpr() + ")";
         }
 
         String k() {
@@ -448,8 +455,10 @@ public final class Differ {
 
         /** Range number → row count and hash of its rows. */
         Map<Long, String> rangeHashes(Connection c, long base, long width) throws SQLException {
-            String sql = "SELECT (" + k() + "::bigint - ?) / ?, count(*) || ':' || md5(string_agg(" + rowText()
-                    + ", '' ORDER BY " + k() + ")) FROM " + table + " t" + where() + " GROUP BY 1";
+            // order-independent (no sort): the sum of 64-bit hashes of the rows' text, with the row count
+            String sql = "SELECT (" + k() + "::bigint - ?) / ?, count(*) || ':' || sum(pg_catalog.hashtextextended("
+                    + rowExpr()
+                    + ", 0)::numeric) FROM " + table + " t" + where() + " GROUP BY 1";
             Map<Long, String> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, base);
