@@ -5,7 +5,7 @@ import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
 import io.lifeboat.pitr.BlastRadius;
 import io.lifeboat.pitr.Databases;
-import io.lifeboat.pitr.Pitr;
+import io.lifeboat.pitr.PitrRepair;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
@@ -98,7 +98,7 @@ final class PitrCommand {
         int queryChars;
 
         @Override
-        BlastRadius.Activity run(Pitr pitr) throws Exception {
+        BlastRadius.Activity run(PitrRepair pitr) throws Exception {
             return pitr.activity(olderThan, queryChars);
         }
 
@@ -159,7 +159,7 @@ final class PitrCommand {
         long bucket;
 
         @Override
-        BlastRadius.Window run(Pitr pitr) throws Exception {
+        BlastRadius.Window run(PitrRepair pitr) throws Exception {
             return pitr.window(tables, largest, time("--from", from), time("--to", to), bucket);
         }
 
@@ -190,7 +190,7 @@ final class PitrCommand {
         java.util.List<String> tables = new java.util.ArrayList<>();
 
         @Override
-        BlastRadius.Counts run(Pitr pitr) throws Exception {
+        BlastRadius.Counts run(PitrRepair pitr) throws Exception {
             return pitr.counts(side.side(), tables);
         }
 

@@ -4,7 +4,7 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
 import io.lifeboat.pitr.Differ;
-import io.lifeboat.pitr.Pitr;
+import io.lifeboat.pitr.PitrRepair;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                     + " production has (deleted only with --delete-extra). --sql also writes it as a psql script.",
             "Exit codes: 0 no differences, 4 differences found (a plan to repair), 1 error."
         })
-final class PitrDiffCommand extends PitrSubcommand<Pitr.DiffResult> {
+final class PitrDiffCommand extends PitrSubcommand<PitrRepair.DiffResult> {
     @Mixin
     PitrCommand.SideOptions side;
 
@@ -80,7 +80,7 @@ final class PitrDiffCommand extends PitrSubcommand<Pitr.DiffResult> {
     Path sql;
 
     @Override
-    Pitr.DiffResult run(Pitr pitr) throws Exception {
+    PitrRepair.DiffResult run(PitrRepair pitr) throws Exception {
         if ((windowFrom == null) != (windowTo == null)) {
             throw new LifeboatException(Kind.USAGE, "--window-from and --window-to go together");
         }
@@ -93,16 +93,16 @@ final class PitrDiffCommand extends PitrSubcommand<Pitr.DiffResult> {
                         PitrCommand.time("--window-to", windowTo));
         return pitr.diff(
                 side.side(),
-                new Pitr.DiffRequest(
+                new PitrRepair.DiffRequest(
                         tables, models, new LinkedHashSet<>(deleteExtra), window, rowsPerRange, plan, sql));
     }
 
     @Override
-    void print(Pitr.DiffResult r) {
+    void print(PitrRepair.DiffResult r) {
         System.out.printf(
                 "%-32s %12s %12s %10s %10s %8s %8s%n",
                 "table", "production", "side", "re-insert", "restore", "kept", "extra");
-        for (Pitr.TableDiff t : r.tables()) {
+        for (PitrRepair.TableDiff t : r.tables()) {
             String name = t.table() + (t.filter() == null ? "" : " (" + t.filter() + ")");
             System.out.printf(
                     "%-32s %12d %12d %10d %10d %8d %8s%n",
@@ -125,7 +125,7 @@ final class PitrDiffCommand extends PitrSubcommand<Pitr.DiffResult> {
     }
 
     @Override
-    int exitCode(Pitr.DiffResult r) {
+    int exitCode(PitrRepair.DiffResult r) {
         return r.changedRows() > 0 ? ExitCode.PROBLEMS_FOUND : ExitCode.OK;
     }
 }

@@ -3,7 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
-import io.lifeboat.pitr.Pitr;
+import io.lifeboat.pitr.PitrRepair;
 import io.lifeboat.pitr.Repairer;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 repaired (or, without --apply, would repair), 5 production changed since the diff"
                     + " (nothing changed), 1 error."
         })
-final class PitrRepairCommand extends PitrSubcommand<Pitr.RepairResult> {
+final class PitrRepairCommand extends PitrSubcommand<PitrRepair.RepairResult> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file pitr diff wrote.")
     Path plan;
 
@@ -38,7 +38,7 @@ final class PitrRepairCommand extends PitrSubcommand<Pitr.RepairResult> {
     Path sql;
 
     @Override
-    Pitr.RepairResult run(Pitr pitr) throws Exception {
+    PitrRepair.RepairResult run(PitrRepair pitr) throws Exception {
         if (dryRun && apply) {
             throw new LifeboatException(
                     Kind.USAGE, "--dry-run and --apply exclude each other", "Give --apply to repair, else nothing.");
@@ -47,7 +47,7 @@ final class PitrRepairCommand extends PitrSubcommand<Pitr.RepairResult> {
     }
 
     @Override
-    void print(Pitr.RepairResult r) {
+    void print(PitrRepair.RepairResult r) {
         Repairer.Report report = r.report();
         System.out.printf(
                 "%-32s %12s %12s %10s %10s %8s %8s%n",

@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.api.LifeboatSettings;
-import io.lifeboat.pitr.Pitr;
+import io.lifeboat.pitr.PitrRepair;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +25,7 @@ abstract class PitrSubcommand<R> implements Callable<Integer> {
     String database;
 
     /** Does the work with {@code pitr}. */
-    abstract R run(Pitr pitr) throws Exception;
+    abstract R run(PitrRepair pitr) throws Exception;
 
     /** Prints {@code result} for people. */
     abstract void print(R result);
@@ -39,7 +39,7 @@ abstract class PitrSubcommand<R> implements Callable<Integer> {
     public Integer call() throws Exception {
         R result;
         try (TerminalProgress progress = out.progress()) {
-            Pitr pitr = new Pitr(
+            PitrRepair pitr = new PitrRepair(
                     new LifeboatSettings(instance.settings(), null, System.getenv()),
                     database,
                     phase -> progress.phase(phase, -1, null));

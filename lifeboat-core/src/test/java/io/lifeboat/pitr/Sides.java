@@ -32,12 +32,16 @@ final class Sides implements AutoCloseable {
         }
     }
 
-    /** The side copy of production as it is now. */
+    /**
+     * The side copy of production as it is now, read-only as a recovery paused at its target is (a hot
+     * standby): the diff must only read it.
+     */
     void copy() throws SQLException {
         try (Connection c = prod.connectSuperuser();
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + SqlNames.ident(sideName) + " TEMPLATE " + SqlNames.ident(prod.name())
                     + " OWNER " + SqlNames.ident(PostgresExtension.ODOO_ROLE));
+            st.execute("ALTER DATABASE " + SqlNames.ident(sideName) + " SET default_transaction_read_only = on");
         }
         copied = true;
     }

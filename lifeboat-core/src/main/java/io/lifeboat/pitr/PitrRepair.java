@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * the side copy from {@link Databases.Side}, the work done by {@link BlastRadius}, {@link Differ}, {@link
  * Script} and {@link Repairer}. Each call opens its connections and closes them.
  */
-public final class Pitr {
+public final class PitrRepair {
     private final LifeboatSettings settings;
     private final String database;
     private final Consumer<String> phase;
@@ -33,7 +33,7 @@ public final class Pitr {
      * @param database production's database (null: the settings', else the only one)
      * @param phase told what is being done, for a progress display
      */
-    public Pitr(LifeboatSettings settings, String database, Consumer<String> phase) {
+    public PitrRepair(LifeboatSettings settings, String database, Consumer<String> phase) {
         this.settings = settings;
         this.database = database;
         this.phase = phase;
