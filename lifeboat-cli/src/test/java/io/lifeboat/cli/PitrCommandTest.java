@@ -46,7 +46,9 @@ class PitrCommandTest {
             sql(
                     c,
                     "CREATE DATABASE " + SqlNames.ident(side) + " TEMPLATE " + SqlNames.ident(db.name()) + " OWNER "
-                            + PostgresExtension.ODOO_ROLE);
+                            + PostgresExtension.ODOO_ROLE,
+                    // read-only, as a recovery paused at its target
+                    "ALTER DATABASE " + SqlNames.ident(side) + " SET default_transaction_read_only = on");
         }
         try {
             try (Connection c = db.connect()) {

@@ -77,6 +77,7 @@ public final class Repairer {
         int run = 0;
         boolean committed = false;
         try (Statement st = production.createStatement()) {
+            st.setEscapeProcessing(false); // values are literals: no JDBC escapes ({fn ...}) in them
             for (Step s : script.steps()) {
                 boolean change = switch (s.kind()) {
                     case INSERT, UPDATE, DELETE, CHECK_AFTER, COUNT_AFTER -> true;

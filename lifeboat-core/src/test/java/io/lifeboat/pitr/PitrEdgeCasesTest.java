@@ -41,7 +41,10 @@ class PitrEdgeCasesTest {
             s.prod(
                     "CREATE TABLE victim (id int PRIMARY KEY)",
                     "CREATE TABLE \"x\"\"; DROP TABLE victim; --\" (id int PRIMARY KEY, \"a'b\"\"c;\" text)",
-                    "INSERT INTO \"x\"\"; DROP TABLE victim; --\" SELECT g, 'v' || g FROM generate_series(1, 50) g");
+                    "INSERT INTO \"x\"\"; DROP TABLE victim; --\" SELECT g, 'v' || g FROM generate_series(1, 50) g",
+                    // values the repair writes as literals: JDBC escapes, placeholders, dollar quotes, backslashes
+                    "UPDATE \"x\"\"; DROP TABLE victim; --\" SET \"a'b\"\"c;\" = E'{fn now()} ? $$ $lifeboat$ \\\\ '''"
+                            + " || chr(10) || ' end' WHERE id IN (3, 7)");
             List<String> before = query(s, "SELECT * FROM \"x\"\"; DROP TABLE victim; --\" ORDER BY id");
             s.copy();
             s.prod(
