@@ -149,8 +149,11 @@ public final class PitrRepair {
             Set<String> seen = new LinkedHashSet<>();
             for (String t : request.tables()) if (seen.add(t)) targets.add(Differ.Target.of(t));
             for (String m : request.models()) {
-                for (Differ.Target t : Differ.modelTargets(prod, m))
-                    if (t.filterColumn() != null || seen.add(t.table())) targets.add(t);
+                for (Differ.Target t : Differ.modelTargets(prod, m)) {
+                    // a model's rows of a table compared whole are compared already
+                    boolean add = t.filterColumn() != null ? !seen.contains(t.table()) : seen.add(t.table());
+                    if (add) targets.add(t);
+                }
             }
             for (String t : request.deleteExtra()) {
                 if (!seen.contains(t)) {

@@ -126,10 +126,11 @@ public final class Repairer {
             long kept = t.deleteExtra()
                     ? 0
                     : t.deletes().stream().mapToLong(RepairPlan.Row::copies).sum();
+            int c = script.countIndex(i); // the same table's first entry holds its counts
             tables.add(new TableReport(
                     t.display(),
-                    before[i],
-                    dryRun ? before[i] + ins - del : after[i],
+                    before[c],
+                    dryRun ? before[c] + ins - del : after[c],
                     ins,
                     t.updates().size(),
                     del,

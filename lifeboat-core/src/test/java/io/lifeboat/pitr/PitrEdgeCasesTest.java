@@ -146,8 +146,9 @@ class PitrEdgeCasesTest {
                     "CREATE TABLE mail_message (id int PRIMARY KEY, model varchar, res_id int, body text)",
                     "INSERT INTO res_partner SELECT g, 'P' || g FROM generate_series(1, 20) g",
                     "INSERT INTO res_partner_res_partner_category_rel SELECT g, 1 FROM generate_series(1, 20) g",
-                    "INSERT INTO ir_attachment SELECT g, CASE WHEN g % 2 = 0 THEN 'res.partner' ELSE 'sale.order' END, g,"
-                            + " 'a' FROM generate_series(1, 20) g",
+                    "INSERT INTO ir_attachment SELECT g, CASE WHEN g % 2 = 0 THEN 'res.partner' ELSE"
+                            + " 'res.partner.category' END, g, 'a' FROM generate_series(1, 20) g",
+                    "CREATE TABLE res_partner_category (id int PRIMARY KEY, name text)",
                     "INSERT INTO mail_message SELECT g, CASE WHEN g % 2 = 0 THEN 'res.partner' ELSE 'sale.order' END, g,"
                             + " 'm' FROM generate_series(1, 20) g");
             s.copy();
@@ -168,9 +169,23 @@ class PitrEdgeCasesTest {
                             new Differ.Target("ir_attachment", "res_model", "res.partner"),
                             new Differ.Target("mail_message", "model", "res.partner"));
             RepairPlan plan = s.diff(Differ.Options.defaults(), targets.toArray(Differ.Target[]::new));
-            // only the rows of the model: attachment 5 and message 7 belong to sale.order
+            // only the rows of the model: attachment 5 and message 7 belong to other models
             assertThat(plan.tables()).extracting(t -> t.insertedRows()).containsExactly(1L, 1L, 1L, 1L);
             assertThat(plan.tables().get(2).filter()).isEqualTo("res_model = 'res.partner'");
+
+            // two models: ir_attachment twice, each entry with its rows, its row count checked once for both
+            List<Differ.Target> both = new ArrayList<>(targets);
+            try (Connection c = s.connectProd()) {
+                both.addAll(Differ.modelTargets(c, "res.partner.category"));
+            }
+            RepairPlan twoModels = s.diff(Differ.Options.defaults(), both.toArray(Differ.Target[]::new));
+            Repairer.Report report = s.repair(twoModels, false);
+            assertThat(report.tables())
+                    .filteredOn(t -> t.table().equals("ir_attachment"))
+                    .extracting(Repairer.TableReport::rowsBefore, Repairer.TableReport::rowsAfter)
+                    .containsOnly(org.assertj.core.groups.Tuple.tuple(18L, 20L));
+            assertThat(query(s, "SELECT id, res_model FROM ir_attachment WHERE id IN (4, 5) ORDER BY id"))
+                    .containsExactly("4|res.partner", "5|res.partner.category");
             assertThatThrownBy(() -> {
                         try (Connection c = s.connectProd()) {
                             Differ.modelTargets(c, "no.such.model");
