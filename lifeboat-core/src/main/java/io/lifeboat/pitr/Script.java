@@ -160,8 +160,22 @@ public final class Script {
         b.append("BEGIN ISOLATION LEVEL REPEATABLE READ;\n");
         for (Step s : steps) {
             if (s.kind() == Kind.CHECK_BEFORE) {
+                TablePlan t = plan.tables().get(s.table());
+                long extra = t.deletes().stream().mapToLong(Row::copies).sum();
                 b.append("\n-- ")
-                        .append(oneLine(plan.tables().get(s.table()).display()))
+                        .append(oneLine(t.display()))
+                        .append(t.filter() == null ? "" : " (" + oneLine(t.filter()) + ")")
+                        .append(": ")
+                        .append(t.insertedRows())
+                        .append(" row(s) to re-insert, ")
+                        .append(t.updates().size())
+                        .append(" to restore, ")
+                        .append(extra)
+                        .append(t.deleteExtra() ? " extra to delete" : " extra kept")
+                        .append(
+                                t.skipped().isEmpty()
+                                        ? ""
+                                        : ", " + t.skipped().size() + " changed outside the window kept")
                         .append('\n');
             }
             b.append(s.sql()).append(";\n");
@@ -342,7 +356,7 @@ public final class Script {
                     Kind.INSERT,
                     i,
                     batch.size(),
-                    "INSERT INTO " + table.sql() + " (" + cols + ") VALUES " + String.join(", ", batch)));
+                    "INSERT INTO " + table.sql() + " (" + cols + ") VALUES\n  " + String.join(",\n  ", batch)));
         }
     }
 
