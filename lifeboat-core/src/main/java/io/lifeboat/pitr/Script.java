@@ -1,7 +1,6 @@
 package io.lifeboat.pitr;
 
 import io.lifeboat.LifeboatException;
-import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.pitr.Catalog.Column;
 import io.lifeboat.pitr.Catalog.Table;
 import io.lifeboat.pitr.RepairPlan.Change;
