@@ -1,11 +1,14 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
-import io.lifeboat.pitr.BlastRadius;
-import io.lifeboat.pitr.Databases;
-import io.lifeboat.pitr.PitrRepair;
+import io.lifeboat.api.Observer;
+import io.lifeboat.api.PitrActivityResult;
+import io.lifeboat.api.PitrCountsResult;
+import io.lifeboat.api.PitrSide;
+import io.lifeboat.api.PitrWindowResult;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
@@ -56,8 +59,8 @@ final class PitrCommand {
                 description = "User for the side copy (default: production's, with its password).")
         String user;
 
-        Databases.Side side() {
-            return new Databases.Side(host, port, user, database);
+        PitrSide side() {
+            return new PitrSide(host, port, user, database);
         }
     }
 
@@ -82,7 +85,7 @@ final class PitrCommand {
                 "Reads pg_stat_activity of production's server. Without superuser or pg_read_all_stats, other"
                         + " roles' queries read <insufficient privilege>."
             })
-    static final class Activity extends PitrSubcommand<BlastRadius.Activity> {
+    static final class Activity extends PitrSubcommand<PitrActivityResult> {
         @Option(
                 names = "--older-than",
                 paramLabel = "SECONDS",
@@ -98,12 +101,12 @@ final class PitrCommand {
         int queryChars;
 
         @Override
-        BlastRadius.Activity run(PitrRepair pitr) throws Exception {
-            return pitr.activity(olderThan, queryChars);
+        PitrActivityResult run(Lifeboat lifeboat, Observer observer) {
+            return lifeboat.pitrActivity(database, olderThan, queryChars, observer);
         }
 
         @Override
-        void print(BlastRadius.Activity a) {
+        void print(PitrActivityResult a) {
             String row = "%-8s %-12s %-20s %-16s %-22s %10s  %s%n";
             System.out.printf(row, "pid", "user", "application", "client", "state", "xact_s", "query");
             for (var s : a.sessions()) {
@@ -130,7 +133,7 @@ final class PitrCommand {
                 "Counts create_date and write_date (UTC) of the tables given, or of the largest tables that have"
                         + " both, per bucket between --from and --to. Buckets without writes are left out."
             })
-    static final class Window extends PitrSubcommand<BlastRadius.Window> {
+    static final class Window extends PitrSubcommand<PitrWindowResult> {
         @Option(names = "--table", paramLabel = "TABLE", description = "A table to count (repeatable).")
         java.util.List<String> tables = new java.util.ArrayList<>();
 
@@ -159,12 +162,13 @@ final class PitrCommand {
         long bucket;
 
         @Override
-        BlastRadius.Window run(PitrRepair pitr) throws Exception {
-            return pitr.window(tables, largest, time("--from", from), time("--to", to), bucket);
+        PitrWindowResult run(Lifeboat lifeboat, Observer observer) {
+            return lifeboat.pitrWindow(
+                    database, tables, largest, time("--from", from), time("--to", to), bucket, observer);
         }
 
         @Override
-        void print(BlastRadius.Window w) {
+        void print(PitrWindowResult w) {
             for (var t : w.tables()) {
                 System.out.println(Printable.of(t.table()));
                 for (var b : t.buckets()) {
@@ -182,7 +186,7 @@ final class PitrCommand {
                 "Exact counts (count(*)) of the tables given; without --table, the planner's estimates"
                         + " (reltuples) of all tables."
             })
-    static final class Counts extends PitrSubcommand<BlastRadius.Counts> {
+    static final class Counts extends PitrSubcommand<PitrCountsResult> {
         @picocli.CommandLine.Mixin
         SideOptions side;
 
@@ -190,12 +194,12 @@ final class PitrCommand {
         java.util.List<String> tables = new java.util.ArrayList<>();
 
         @Override
-        BlastRadius.Counts run(PitrRepair pitr) throws Exception {
-            return pitr.counts(side.side(), tables);
+        PitrCountsResult run(Lifeboat lifeboat, Observer observer) {
+            return lifeboat.pitrCounts(database, side.side(), tables, observer);
         }
 
         @Override
-        void print(BlastRadius.Counts c) {
+        void print(PitrCountsResult c) {
             System.out.printf("%-40s %14s %14s %12s%n", "table", "production", "side", "delta");
             for (var t : c.tables()) {
                 System.out.printf(

@@ -1,10 +1,10 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.LifeboatException;
-import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.Lifeboat;
 import io.lifeboat.Printable;
-import io.lifeboat.pitr.Differ;
-import io.lifeboat.pitr.PitrRepair;
+import io.lifeboat.api.Observer;
+import io.lifeboat.api.PitrDiffRequest;
+import io.lifeboat.api.PitrDiffResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                     + " production has (deleted only with --delete-extra). --sql also writes it as a psql script.",
             "Exit codes: 0 no differences, 4 differences found (a plan to repair), 1 error."
         })
-final class PitrDiffCommand extends PitrSubcommand<PitrRepair.DiffResult> {
+final class PitrDiffCommand extends PitrSubcommand<PitrDiffResult> {
     @Mixin
     PitrCommand.SideOptions side;
 
@@ -80,29 +80,29 @@ final class PitrDiffCommand extends PitrSubcommand<PitrRepair.DiffResult> {
     Path sql;
 
     @Override
-    PitrRepair.DiffResult run(PitrRepair pitr) throws Exception {
-        if ((windowFrom == null) != (windowTo == null)) {
-            throw new LifeboatException(Kind.USAGE, "--window-from and --window-to go together");
-        }
-        if (rowsPerRange < 1) throw new LifeboatException(Kind.USAGE, "--rows-per-range must be at least 1");
-        Differ.Window window = windowFrom == null
-                ? null
-                : new Differ.Window(
+    PitrDiffResult run(Lifeboat lifeboat, Observer observer) {
+        return lifeboat.pitrDiff(
+                database,
+                new PitrDiffRequest(
+                        side.side(),
+                        tables,
+                        models,
+                        new LinkedHashSet<>(deleteExtra),
                         windowColumn,
                         PitrCommand.time("--window-from", windowFrom),
-                        PitrCommand.time("--window-to", windowTo));
-        return pitr.diff(
-                side.side(),
-                new PitrRepair.DiffRequest(
-                        tables, models, new LinkedHashSet<>(deleteExtra), window, rowsPerRange, plan, sql));
+                        PitrCommand.time("--window-to", windowTo),
+                        rowsPerRange,
+                        plan,
+                        sql),
+                observer);
     }
 
     @Override
-    void print(PitrRepair.DiffResult r) {
+    void print(PitrDiffResult r) {
         System.out.printf(
                 "%-32s %12s %12s %10s %10s %8s %8s%n",
                 "table", "production", "side", "re-insert", "restore", "kept", "extra");
-        for (PitrRepair.TableDiff t : r.tables()) {
+        for (PitrDiffResult.Table t : r.tables()) {
             String name = t.table() + (t.filter() == null ? "" : " (" + t.filter() + ")");
             System.out.printf(
                     "%-32s %12d %12d %10d %10d %8d %8s%n",
@@ -125,7 +125,7 @@ final class PitrDiffCommand extends PitrSubcommand<PitrRepair.DiffResult> {
     }
 
     @Override
-    int exitCode(PitrRepair.DiffResult r) {
+    int exitCode(PitrDiffResult r) {
         return r.changedRows() > 0 ? ExitCode.PROBLEMS_FOUND : ExitCode.OK;
     }
 }

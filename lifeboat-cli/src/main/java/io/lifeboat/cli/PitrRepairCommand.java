@@ -1,10 +1,11 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.Printable;
-import io.lifeboat.pitr.PitrRepair;
-import io.lifeboat.pitr.Repairer;
+import io.lifeboat.api.Observer;
+import io.lifeboat.api.PitrRepairResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 repaired (or, without --apply, would repair), 5 production changed since the diff"
                     + " (nothing changed), 1 error."
         })
-final class PitrRepairCommand extends PitrSubcommand<PitrRepair.RepairResult> {
+final class PitrRepairCommand extends PitrSubcommand<PitrRepairResult> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file pitr diff wrote.")
     Path plan;
 
@@ -38,21 +39,21 @@ final class PitrRepairCommand extends PitrSubcommand<PitrRepair.RepairResult> {
     Path sql;
 
     @Override
-    PitrRepair.RepairResult run(PitrRepair pitr) throws Exception {
+    PitrRepairResult run(Lifeboat lifeboat, Observer observer) {
         if (dryRun && apply) {
             throw new LifeboatException(
                     Kind.USAGE, "--dry-run and --apply exclude each other", "Give --apply to repair, else nothing.");
         }
-        return pitr.repair(plan, apply, sql);
+        return lifeboat.pitrRepair(database, plan, apply, sql, observer);
     }
 
     @Override
-    void print(PitrRepair.RepairResult r) {
-        Repairer.Report report = r.report();
+    void print(PitrRepairResult r) {
+        PitrRepairResult.Report report = r.report();
         System.out.printf(
                 "%-32s %12s %12s %10s %10s %8s %8s%n",
                 "table", "rows before", "rows after", "inserted", "restored", "deleted", "kept");
-        for (Repairer.TableReport t : report.tables()) {
+        for (PitrRepairResult.Table t : report.tables()) {
             System.out.printf(
                     "%-32s %12d %12d %10d %10d %8d %8d%n",
                     Printable.of(t.table()),

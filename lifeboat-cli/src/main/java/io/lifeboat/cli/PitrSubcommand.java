@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.api.LifeboatSettings;
-import io.lifeboat.pitr.PitrRepair;
+import io.lifeboat.Lifeboat;
+import io.lifeboat.api.Observer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +24,8 @@ abstract class PitrSubcommand<R> implements Callable<Integer> {
             description = "Production database (default: the only one).")
     String database;
 
-    /** Does the work with {@code pitr}. */
-    abstract R run(PitrRepair pitr) throws Exception;
+    /** Does the work with {@code lifeboat}. */
+    abstract R run(Lifeboat lifeboat, Observer observer);
 
     /** Prints {@code result} for people. */
     abstract void print(R result);
@@ -36,14 +36,11 @@ abstract class PitrSubcommand<R> implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         R result;
-        try (TerminalProgress progress = out.progress()) {
-            PitrRepair pitr = new PitrRepair(
-                    new LifeboatSettings(instance.settings(), null, System.getenv()),
-                    database,
-                    phase -> progress.phase(phase, -1, null));
-            result = run(pitr);
+        try (Lifeboat lifeboat = Facades.open(instance, null);
+                TerminalProgress progress = out.progress()) {
+            result = run(lifeboat, OutputOptions.observer(progress));
         }
         if (out.json()) OutputOptions.printJson(System.out, result);
         else if (out.human()) print(result);

@@ -2,6 +2,9 @@ package io.lifeboat.pitr;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.PitrActivityResult;
+import io.lifeboat.api.PitrCountsResult;
+import io.lifeboat.api.PitrWindowResult;
 import io.lifeboat.pitr.Catalog.Table;
 import io.lifeboat.postgres.SqlNames;
 import java.sql.Connection;
@@ -27,43 +30,12 @@ public final class BlastRadius {
     private BlastRadius() {}
 
     /**
-     * A session of {@code pg_stat_activity} worth a look.
-     *
-     * @param pid its backend pid
-     * @param user its role
-     * @param database its database
-     * @param applicationName its application_name
-     * @param clientAddr its client address, or null (Unix socket)
-     * @param state its state ({@code active}, {@code idle in transaction}, …)
-     * @param transactionSeconds how long its transaction has been open, or null
-     * @param reason why it is listed: {@code long transaction}, {@code idle in transaction}
-     * @param query its latest query, truncated
-     */
-    public record Session(
-            int pid,
-            String user,
-            String database,
-            String applicationName,
-            String clientAddr,
-            String state,
-            Double transactionSeconds,
-            String reason,
-            String query) {}
-
-    /** The sessions of {@link #sessions}, and the threshold they were listed by. */
-    public record Activity(long olderThanSeconds, List<Session> sessions) {
-        public Activity {
-            sessions = List.copyOf(sessions);
-        }
-    }
-
-    /**
      * Sessions of the server other than this one whose transaction is older than {@code olderThan}, and
      * sessions idle in a transaction, oldest transaction first; queries cut to {@code queryChars} characters.
      * Without superuser or {@code pg_read_all_stats}, other roles' queries read {@code <insufficient
      * privilege>}.
      */
-    public static Activity sessions(Connection conn, Duration olderThan, int queryChars) throws SQLException {
+    public static PitrActivityResult sessions(Connection conn, Duration olderThan, int queryChars) throws SQLException {
         String sql = "SELECT pid, usename, datname, application_name, host(client_addr), state,"
                 + " extract(epoch FROM clock_timestamp() - xact_start)::float8,"
                 + " CASE WHEN state LIKE 'idle in transaction%' THEN 'idle in transaction' ELSE 'long transaction' END,"
@@ -71,14 +43,14 @@ public final class BlastRadius {
                 + " WHERE pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'"
                 + " AND (state LIKE 'idle in transaction%' OR xact_start < clock_timestamp() - make_interval(secs => ?))"
                 + " ORDER BY xact_start NULLS LAST, pid";
-        List<Session> out = new ArrayList<>();
+        List<PitrActivityResult.Session> out = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setInt(1, queryChars);
             ps.setDouble(2, olderThan.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     double age = rs.getDouble(7);
-                    out.add(new Session(
+                    out.add(new PitrActivityResult.Session(
                             rs.getInt(1),
                             rs.getString(2),
                             rs.getString(3),
@@ -91,24 +63,7 @@ public final class BlastRadius {
                 }
             }
         }
-        return new Activity(olderThan.toSeconds(), out);
-    }
-
-    /** How many rows of a table were created and written in one time bucket starting at {@code start} (UTC). */
-    public record Bucket(String start, long created, long written) {}
-
-    /** The buckets of one table with writes in the range. */
-    public record TableWindow(String table, List<Bucket> buckets) {
-        public TableWindow {
-            buckets = List.copyOf(buckets);
-        }
-    }
-
-    /** The histograms of {@link #window}, from {@code from} to {@code to} (UTC, ISO-8601). */
-    public record Window(String from, String to, long bucketSeconds, List<TableWindow> tables) {
-        public Window {
-            tables = List.copyOf(tables);
-        }
+        return new PitrActivityResult(olderThan.toSeconds(), out);
     }
 
     /**
@@ -116,7 +71,7 @@ public final class BlastRadius {
      * bucket} in {@code [from, to)} (Odoo's UTC timestamps); buckets without writes are left out. {@code
      * tables} empty: the {@code largest} largest tables (by estimate) that have both columns.
      */
-    public static Window window(
+    public static PitrWindowResult window(
             Connection conn, List<String> tables, int largest, LocalDateTime from, LocalDateTime to, Duration bucket)
             throws SQLException {
         if (bucket.toSeconds() < 1) throw new LifeboatException(Kind.USAGE, "the bucket must be at least a second");
@@ -136,7 +91,7 @@ public final class BlastRadius {
         } else {
             for (String t : tables) chosen.add(Catalog.table(conn, t));
         }
-        List<TableWindow> out = new ArrayList<>();
+        List<PitrWindowResult.Table> out = new ArrayList<>();
         for (Table t : chosen) {
             if (t.column("create_date") == null || t.column("write_date") == null) {
                 throw new LifeboatException(
@@ -147,11 +102,11 @@ public final class BlastRadius {
             TreeMap<LocalDateTime, long[]> buckets = new TreeMap<>();
             count(conn, t, "create_date", from, to, bucket, buckets, 0);
             count(conn, t, "write_date", from, to, bucket, buckets, 1);
-            List<Bucket> list = new ArrayList<>();
-            buckets.forEach((start, n) -> list.add(new Bucket(start.toString(), n[0], n[1])));
-            out.add(new TableWindow(t.display(), list));
+            List<PitrWindowResult.Bucket> list = new ArrayList<>();
+            buckets.forEach((start, n) -> list.add(new PitrWindowResult.Bucket(start.toString(), n[0], n[1])));
+            out.add(new PitrWindowResult.Table(t.display(), list));
         }
-        return new Window(from.toString(), to.toString(), bucket.toSeconds(), out);
+        return new PitrWindowResult(from.toString(), to.toString(), bucket.toSeconds(), out);
     }
 
     private static void count(
@@ -184,33 +139,12 @@ public final class BlastRadius {
     }
 
     /**
-     * The row counts of one table on both sides.
-     *
-     * @param table the table
-     * @param production its rows in production (null: no such table there)
-     * @param side its rows in the side copy (null: no such table there)
-     * @param delta production minus side (null when a side lacks the table)
-     */
-    public record TableCount(String table, Long production, Long side, Long delta) {}
-
-    /**
-     * The counts of {@link #counts}.
-     *
-     * @param exact whether these are {@code count(*)} (else estimates from {@code reltuples})
-     * @param tables largest absolute delta first; tables missing on one side last
-     */
-    public record Counts(boolean exact, List<TableCount> tables) {
-        public Counts {
-            tables = List.copyOf(tables);
-        }
-    }
-
-    /**
      * Row counts of production and the side copy: exact ({@code count(*)}, both sides at once) for {@code
      * tables}, or estimated ({@code reltuples}) for all tables when {@code tables} is empty.
      */
-    public static Counts counts(Connection production, Connection side, List<String> tables) throws SQLException {
-        List<TableCount> out = new ArrayList<>();
+    public static PitrCountsResult counts(Connection production, Connection side, List<String> tables)
+            throws SQLException {
+        List<PitrCountsResult.Table> out = new ArrayList<>();
         if (tables.isEmpty()) {
             Map<String, Long> p = estimates(production);
             Map<String, Long> s = estimates(side);
@@ -239,14 +173,14 @@ public final class BlastRadius {
                 out.add(count(t.display(), pc, sc));
             }
         }
-        out.sort(Comparator.comparing((TableCount c) -> c.delta() == null)
+        out.sort(Comparator.comparing((PitrCountsResult.Table c) -> c.delta() == null)
                 .thenComparing(c -> c.delta() == null ? 0 : -Math.abs(c.delta()))
-                .thenComparing(TableCount::table));
-        return new Counts(!tables.isEmpty(), out);
+                .thenComparing(PitrCountsResult.Table::table));
+        return new PitrCountsResult(!tables.isEmpty(), out);
     }
 
-    private static TableCount count(String table, Long p, Long s) {
-        return new TableCount(table, p, s, p == null || s == null ? null : p - s);
+    private static PitrCountsResult.Table count(String table, Long p, Long s) {
+        return new PitrCountsResult.Table(table, p, s, p == null || s == null ? null : p - s);
     }
 
     private static long exact(Connection conn, Table t) throws SQLException {

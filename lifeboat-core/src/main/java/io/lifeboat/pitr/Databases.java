@@ -2,43 +2,25 @@ package io.lifeboat.pitr;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
-import io.lifeboat.api.LifeboatSettings;
+import io.lifeboat.api.PitrSide;
 import io.lifeboat.odoo.DatabaseNames;
 import io.lifeboat.postgres.PgConnection;
-import io.lifeboat.usecase.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The two databases of a point-in-time repair: production, resolved as every command resolves an instance
- * (odoo.conf, {@code PG*} variables, flags), and the side copy, on the server and as the user {@link Side}
- * says, production's where it says nothing.
+ * The two databases of a point-in-time repair: production, and the side copy on the server and as the user
+ * {@link PitrSide} says, production's where it says nothing.
  */
 public final class Databases {
     private Databases() {}
 
-    /**
-     * Where the side copy is: null fields mean production's host, port and user (and then its password).
-     *
-     * @param host host of the side copy's server
-     * @param port port of the side copy's server
-     * @param user user to connect as
-     * @param database the side copy's database (required)
-     */
-    public record Side(String host, Integer port, String user, String database) {}
-
     /** Production's server and database. */
-    public record Production(PgConnection server, String database) {}
-
-    /** Production as {@code settings} and {@code database} (null: the only one) resolve it. */
-    public static Production production(LifeboatSettings settings, String database) {
-        Context.Target t = new Context(settings).resolve(database);
-        return new Production(t.connection(), t.database());
-    }
-
-    /** Opens production. */
-    public static Connection open(Production p) throws SQLException {
-        return p.server().open(p.database());
+    public record Production(PgConnection server, String database) {
+        /** Opens production. */
+        public Connection open() throws SQLException {
+            return server.open(database);
+        }
     }
 
     /**
@@ -46,7 +28,7 @@ public final class Databases {
      *
      * @throws LifeboatException {@code USAGE} without a side database, or when it is production itself
      */
-    public static Connection openSide(Production p, Side side) throws SQLException {
+    public static Connection openSide(Production p, PitrSide side) throws SQLException {
         if (side == null || side.database() == null) {
             throw new LifeboatException(
                     Kind.USAGE, "no side copy given", "Name the recovered side copy with --side-db (and --side-port).");

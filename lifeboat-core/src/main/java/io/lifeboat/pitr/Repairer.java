@@ -2,6 +2,7 @@ package io.lifeboat.pitr;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.pitr.RepairPlan.TablePlan;
 import io.lifeboat.pitr.Script.Step;
 import java.sql.Connection;
@@ -23,47 +24,13 @@ public final class Repairer {
     private Repairer() {}
 
     /**
-     * What a repair did (or, dry, would do) to one table.
-     *
-     * @param table the table
-     * @param rowsBefore its rows before
-     * @param rowsAfter its rows after (dry run: expected)
-     * @param inserted rows re-inserted
-     * @param updated rows whose columns were restored
-     * @param deleted rows deleted
-     * @param keptExtra rows only production has that were kept
-     */
-    public record TableReport(
-            String table, long rowsBefore, long rowsAfter, long inserted, long updated, long deleted, long keptExtra) {}
-
-    /**
-     * The repair's report.
-     *
-     * @param applied whether the changes were committed
-     * @param dryRun whether this was a dry run
-     * @param statements the statements run or, dry, that would run (settings and checks included)
-     * @param tables one entry per table with changes
-     */
-    public record Report(boolean applied, boolean dryRun, int statements, List<TableReport> tables) {
-        public Report {
-            tables = List.copyOf(tables);
-        }
-
-        /** Rows inserted, updated and deleted. */
-        public long changedRows() {
-            return tables.stream()
-                    .mapToLong(t -> t.inserted() + t.updated() + t.deleted())
-                    .sum();
-        }
-    }
-
-    /**
      * Runs {@code script} on {@code production} ({@code dryRun}: its checks only).
      *
      * @throws LifeboatException {@code CONFLICT} when production changed since the diff (nothing changed),
      *     {@code INTEGRITY} when the result is not what the plan says (rolled back, nothing changed)
      */
-    public static Report run(Connection production, Script script, boolean dryRun) throws SQLException {
+    public static PitrRepairResult.Report run(Connection production, Script script, boolean dryRun)
+            throws SQLException {
         boolean autoCommit = production.getAutoCommit();
         boolean readOnly = production.isReadOnly();
         int isolation = production.getTransactionIsolation();
@@ -117,7 +84,7 @@ public final class Repairer {
             production.setReadOnly(readOnly);
             production.setTransactionIsolation(isolation);
         }
-        List<TableReport> tables = new ArrayList<>();
+        List<PitrRepairResult.Table> tables = new ArrayList<>();
         for (int i = 0; i < plan.tables().size(); i++) {
             TablePlan t = plan.tables().get(i);
             if (t.unchanged()) continue;
@@ -127,7 +94,7 @@ public final class Repairer {
                     ? 0
                     : t.deletes().stream().mapToLong(RepairPlan.Row::copies).sum();
             int c = script.countIndex(i); // the same table's first entry holds its counts
-            tables.add(new TableReport(
+            tables.add(new PitrRepairResult.Table(
                     t.display(),
                     before[c],
                     dryRun ? before[c] + ins - del : after[c],
@@ -136,7 +103,8 @@ public final class Repairer {
                     del,
                     kept));
         }
-        return new Report(committed, dryRun, dryRun ? run : script.steps().size(), tables);
+        return new PitrRepairResult.Report(
+                committed, dryRun, dryRun ? run : script.steps().size(), tables);
     }
 
     private static long count(Statement st, String sql) throws SQLException {

@@ -2,6 +2,9 @@ package io.lifeboat.pitr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.api.PitrActivityResult;
+import io.lifeboat.api.PitrCountsResult;
+import io.lifeboat.api.PitrWindowResult;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.TestDatabase;
 import java.sql.Connection;
@@ -30,9 +33,9 @@ class BlastRadiusTest {
             }
             int pid = open.unwrap(org.postgresql.PGConnection.class).getBackendPID();
 
-            BlastRadius.Activity a = BlastRadius.sessions(look, Duration.ofHours(1), 30);
+            PitrActivityResult a = BlastRadius.sessions(look, Duration.ofHours(1), 30);
 
-            BlastRadius.Session s = a.sessions().stream()
+            PitrActivityResult.Session s = a.sessions().stream()
                     .filter(x -> x.pid() == pid)
                     .findFirst()
                     .orElseThrow();
@@ -58,7 +61,7 @@ class BlastRadiusTest {
                     "UPDATE res_partner SET write_date = '2026-03-02 10:15:30' WHERE id % 2 = 0",
                     "CREATE TABLE res_users (id int PRIMARY KEY, create_date timestamp, write_date timestamp)",
                     "CREATE TABLE other (id int PRIMARY KEY)");
-            BlastRadius.Window w;
+            PitrWindowResult w;
             try (Connection c = s.connectProd()) {
                 w = BlastRadius.window(
                         c,
@@ -70,14 +73,14 @@ class BlastRadiusTest {
             }
             assertThat(w.tables().get(0).buckets())
                     .containsExactly(
-                            new BlastRadius.Bucket("2026-03-02T09:00", 15, 7),
-                            new BlastRadius.Bucket("2026-03-02T09:15", 15, 8),
-                            new BlastRadius.Bucket("2026-03-02T09:30", 15, 7),
-                            new BlastRadius.Bucket("2026-03-02T09:45", 15, 8),
-                            new BlastRadius.Bucket("2026-03-02T10:00", 1, 0),
-                            new BlastRadius.Bucket("2026-03-02T10:15", 0, 60));
+                            new PitrWindowResult.Bucket("2026-03-02T09:00", 15, 7),
+                            new PitrWindowResult.Bucket("2026-03-02T09:15", 15, 8),
+                            new PitrWindowResult.Bucket("2026-03-02T09:30", 15, 7),
+                            new PitrWindowResult.Bucket("2026-03-02T09:45", 15, 8),
+                            new PitrWindowResult.Bucket("2026-03-02T10:00", 1, 0),
+                            new PitrWindowResult.Bucket("2026-03-02T10:15", 0, 60));
             try (Connection c = s.connectProd()) {
-                BlastRadius.Window all = BlastRadius.window(
+                PitrWindowResult all = BlastRadius.window(
                         c,
                         List.of(),
                         5,
@@ -85,7 +88,7 @@ class BlastRadiusTest {
                         LocalDateTime.parse("2026-03-02T11:00"),
                         Duration.ofHours(1));
                 assertThat(all.tables())
-                        .extracting(BlastRadius.TableWindow::table)
+                        .extracting(PitrWindowResult.Table::table)
                         .containsExactlyInAnyOrder("res_partner", "res_users");
             }
         }
@@ -104,16 +107,16 @@ class BlastRadiusTest {
             s.prod("DELETE FROM a WHERE id <= 3", "DELETE FROM b WHERE id <= 40", "CREATE TABLE c (id int)", "ANALYZE");
             try (Connection p = s.connectProd();
                     Connection side = s.connectSide()) {
-                BlastRadius.Counts exact = BlastRadius.counts(p, side, List.of("a", "b"));
+                PitrCountsResult exact = BlastRadius.counts(p, side, List.of("a", "b"));
                 assertThat(exact.exact()).isTrue();
                 assertThat(exact.tables())
                         .containsExactly(
-                                new BlastRadius.TableCount("b", 60L, 100L, -40L),
-                                new BlastRadius.TableCount("a", 97L, 100L, -3L));
-                BlastRadius.Counts estimated = BlastRadius.counts(p, side, List.of());
+                                new PitrCountsResult.Table("b", 60L, 100L, -40L),
+                                new PitrCountsResult.Table("a", 97L, 100L, -3L));
+                PitrCountsResult estimated = BlastRadius.counts(p, side, List.of());
                 assertThat(estimated.exact()).isFalse();
                 assertThat(estimated.tables())
-                        .extracting(BlastRadius.TableCount::table)
+                        .extracting(PitrCountsResult.Table::table)
                         .containsExactly("b", "a", "c");
                 assertThat(estimated.tables().get(2).side()).isNull();
             }

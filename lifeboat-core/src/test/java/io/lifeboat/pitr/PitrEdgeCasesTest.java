@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
+import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.TestDatabase;
 import java.sql.Connection;
@@ -179,10 +180,10 @@ class PitrEdgeCasesTest {
                 both.addAll(Differ.modelTargets(c, "res.partner.category"));
             }
             RepairPlan twoModels = s.diff(Differ.Options.defaults(), both.toArray(Differ.Target[]::new));
-            Repairer.Report report = s.repair(twoModels, false);
+            PitrRepairResult.Report report = s.repair(twoModels, false);
             assertThat(report.tables())
                     .filteredOn(t -> t.table().equals("ir_attachment"))
-                    .extracting(Repairer.TableReport::rowsBefore, Repairer.TableReport::rowsAfter)
+                    .extracting(PitrRepairResult.Table::rowsBefore, PitrRepairResult.Table::rowsAfter)
                     .containsOnly(org.assertj.core.groups.Tuple.tuple(18L, 20L));
             assertThat(query(s, "SELECT id, res_model FROM ir_attachment WHERE id IN (4, 5) ORDER BY id"))
                     .containsExactly("4|res.partner", "5|res.partner.category");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.LifeboatException;
+import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.postgres.ProcessRunner;
 import io.lifeboat.testkit.PostgresExtension;
@@ -105,7 +106,7 @@ class PitrRepairTest {
             assertThat(p.skipped()).extracting(RepairPlan.Update::key).containsExactly("3");
             assertThat(p.deletes()).hasSize(1);
 
-            Repairer.Report report = s.repair(plan, false);
+            PitrRepairResult.Report report = s.repair(plan, false);
             assertThat(report.applied()).isTrue();
 
             Map<Long, String> after = s.rows("res_partner");
@@ -118,7 +119,7 @@ class PitrRepairTest {
             Map<Long, String> ordersAfter = s.rows("sale_order");
             assertThat(ordersAfter).containsAllEntriesOf(orders).hasSize(orders.size() + 1);
 
-            Repairer.TableReport r = report.tables().get(1);
+            PitrRepairResult.Table r = report.tables().get(1);
             assertThat(r.table()).isEqualTo("res_partner");
             assertThat(r.inserted()).isEqualTo(1);
             assertThat(r.updated()).isEqualTo(75);
@@ -162,7 +163,7 @@ class PitrRepairTest {
             Map<Long, String> partners = s.rows("res_partner");
             Map<Long, String> orders = s.rows("sale_order");
 
-            Repairer.Report report = s.repair(plan, true);
+            PitrRepairResult.Report report = s.repair(plan, true);
 
             assertThat(report.applied()).isFalse();
             assertThat(report.dryRun()).isTrue();

@@ -1,5 +1,6 @@
 package io.lifeboat.pitr;
 
+import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.postgres.SqlNames;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.TestDatabase;
@@ -76,7 +77,7 @@ final class Sides implements AutoCloseable {
     }
 
     /** Applies ({@code dryRun}: checks) {@code plan} on production. */
-    Repairer.Report repair(RepairPlan plan, boolean dryRun) throws SQLException {
+    PitrRepairResult.Report repair(RepairPlan plan, boolean dryRun) throws SQLException {
         try (Connection p = connectProd()) {
             return Repairer.run(p, Script.of(p, plan), dryRun);
         }
