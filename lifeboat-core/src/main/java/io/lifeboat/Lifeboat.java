@@ -28,6 +28,7 @@ import io.lifeboat.api.PitrDiffRequest;
 import io.lifeboat.api.PitrDiffResult;
 import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.api.PitrSide;
+import io.lifeboat.api.PitrWindowRequest;
 import io.lifeboat.api.PitrWindowResult;
 import io.lifeboat.api.PruneRequest;
 import io.lifeboat.api.PruneResult;
@@ -61,7 +62,6 @@ import io.lifeboat.usecase.Snapshots;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.List;
 
 /**
@@ -295,15 +295,8 @@ public final class Lifeboat implements AutoCloseable {
     }
 
     /** Rows created and written per time bucket of production's tables: when mass writes happened. */
-    public PitrWindowResult pitrWindow(
-            String database,
-            List<String> tables,
-            int largest,
-            LocalDateTime from,
-            LocalDateTime to,
-            long bucketSeconds,
-            Observer observer) {
-        return pitrRepairs.window(database, tables, largest, from, to, bucketSeconds, observer);
+    public PitrWindowResult pitrWindow(String database, PitrWindowRequest request, Observer observer) {
+        return pitrRepairs.window(database, request, observer);
     }
 
     /** Row counts of production and the side copy, largest difference first. */

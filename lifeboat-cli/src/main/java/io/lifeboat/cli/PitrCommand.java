@@ -8,6 +8,7 @@ import io.lifeboat.api.Observer;
 import io.lifeboat.api.PitrActivityResult;
 import io.lifeboat.api.PitrCountsResult;
 import io.lifeboat.api.PitrSide;
+import io.lifeboat.api.PitrWindowRequest;
 import io.lifeboat.api.PitrWindowResult;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
@@ -164,7 +165,9 @@ final class PitrCommand {
         @Override
         PitrWindowResult run(Lifeboat lifeboat, Observer observer) {
             return lifeboat.pitrWindow(
-                    database, tables, largest, time("--from", from), time("--to", to), bucket, observer);
+                    database,
+                    new PitrWindowRequest(tables, largest, time("--from", from), time("--to", to), bucket),
+                    observer);
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.lifeboat.api.PitrDiffRequest;
 import io.lifeboat.api.PitrDiffResult;
 import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.api.PitrSide;
+import io.lifeboat.api.PitrWindowRequest;
 import io.lifeboat.api.PitrWindowResult;
 import io.lifeboat.pitr.BlastRadius;
 import io.lifeboat.pitr.Databases;
@@ -26,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,18 +68,12 @@ public final class PitrRepairs {
     }
 
     /** {@link BlastRadius#window} on production. */
-    public PitrWindowResult window(
-            String database,
-            List<String> tables,
-            int largest,
-            LocalDateTime from,
-            LocalDateTime to,
-            long bucketSeconds,
-            Observer observer) {
-        if (!from.isBefore(to)) throw new LifeboatException(Kind.USAGE, "--from must be before --to");
+    public PitrWindowResult window(String database, PitrWindowRequest r, Observer observer) {
+        if (!r.from().isBefore(r.to())) throw new LifeboatException(Kind.USAGE, "--from must be before --to");
         new Reporting(observer).phase("counting writes", -1, null);
         try (Connection c = production(database).open()) {
-            return BlastRadius.window(c, tables, largest, from, to, Duration.ofSeconds(bucketSeconds));
+            return BlastRadius.window(
+                    c, r.tables(), r.largest(), r.from(), r.to(), Duration.ofSeconds(r.bucketSeconds()));
         } catch (SQLException e) {
             throw failed(e);
         }
