@@ -175,7 +175,7 @@ final class PitrCommand {
             for (var t : w.tables()) {
                 System.out.println(Printable.of(t.table()));
                 for (var b : t.buckets()) {
-                    System.out.printf("  %s  created %8d  written %8d%n", b.start(), b.created(), b.written());
+                    System.out.printf("  %s  created %8d  written %8d%n", b.start(), b.createdRows(), b.writtenRows());
                 }
             }
         }

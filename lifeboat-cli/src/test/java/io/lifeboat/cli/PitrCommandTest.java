@@ -86,7 +86,7 @@ class PitrCommandTest {
                             .get(0)
                             .path("buckets")
                             .get(0)
-                            .path("written")
+                            .path("writtenRows")
                             .asLong())
                     .isEqualTo(10);
 

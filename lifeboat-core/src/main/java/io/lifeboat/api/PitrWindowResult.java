@@ -24,5 +24,5 @@ public record PitrWindowResult(String from, String to, long bucketSeconds, List<
     }
 
     /** How many rows were created and written in the bucket starting at {@code start} (UTC). */
-    public record Bucket(String start, long created, long written) {}
+    public record Bucket(String start, long createdRows, long writtenRows) {}
 }
