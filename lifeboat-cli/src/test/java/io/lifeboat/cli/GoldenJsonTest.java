@@ -294,21 +294,12 @@ class GoldenJsonTest {
 
         // point-in-time repair, with the restored copy as the side copy: blast radius, diff, dry-run repair
         Path pitrPlan = tmp.resolve("pitr-plan.json");
+        List<String> sides = List.of("-d", DB, "--side-db", COPY, "--json");
         t.add(golden(
                 "pitr-counts",
                 ExitCode.OK,
-                () -> cli(instance(
-                        "pitr",
-                        "counts",
-                        "-d",
-                        DB,
-                        "--side-db",
-                        COPY,
-                        "--table",
-                        "res_partner",
-                        "--table",
-                        "ir_attachment",
-                        "--json"))));
+                () -> cli(join(
+                        instance("pitr", "counts", "--table", "res_partner", "--table", "ir_attachment"), sides))));
         t.add(golden(
                 "pitr-window",
                 ExitCode.OK,
@@ -326,23 +317,11 @@ class GoldenJsonTest {
                         "--bucket",
                         "3155760000",
                         "--json"))));
+        List<String> tables = List.of("--table", "res_partner", "--table", "ir_config_parameter");
         t.add(golden(
                 "pitr-diff",
                 ExitCode.PROBLEMS_FOUND,
-                () -> cli(instance(
-                        "pitr",
-                        "diff",
-                        "-d",
-                        DB,
-                        "--side-db",
-                        COPY,
-                        "--table",
-                        "res_partner",
-                        "--table",
-                        "ir_config_parameter",
-                        "-o",
-                        pitrPlan.toString(),
-                        "--json"))));
+                () -> cli(join(join(instance("pitr", "diff", "-o", pitrPlan.toString()), sides), tables))));
         t.add(golden(
                 "pitr-repair-dry-run",
                 ExitCode.OK,
