@@ -26,6 +26,14 @@ import io.lifeboat.api.ImportRequest;
 import io.lifeboat.api.ImportResult;
 import io.lifeboat.api.LifeboatSettings;
 import io.lifeboat.api.Observer;
+import io.lifeboat.api.PitrActivityResult;
+import io.lifeboat.api.PitrCountsResult;
+import io.lifeboat.api.PitrDiffRequest;
+import io.lifeboat.api.PitrDiffResult;
+import io.lifeboat.api.PitrRepairResult;
+import io.lifeboat.api.PitrSide;
+import io.lifeboat.api.PitrWindowRequest;
+import io.lifeboat.api.PitrWindowResult;
 import io.lifeboat.api.PruneRequest;
 import io.lifeboat.api.PruneResult;
 import io.lifeboat.api.RecoverRequest;
@@ -63,10 +71,12 @@ import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
 import io.lifeboat.usecase.Pitr;
+import io.lifeboat.usecase.PitrRepairs;
 import io.lifeboat.usecase.Restores;
 import io.lifeboat.usecase.Snapshots;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -86,6 +96,7 @@ public final class Lifeboat implements AutoCloseable {
     private final Integrity integrity;
     private final Snapshots snapshots;
     private final Pitr pitr;
+    private final PitrRepairs pitrRepairs;
 
     private Lifeboat(LifeboatSettings settings) {
         this.settings = settings;
@@ -95,6 +106,7 @@ public final class Lifeboat implements AutoCloseable {
         this.integrity = new Integrity(context);
         this.snapshots = new Snapshots(context);
         this.pitr = new Pitr(context);
+        this.pitrRepairs = new PitrRepairs(context);
     }
 
     /** Opens a facade; nothing is connected until a use case needs it. */
@@ -328,6 +340,46 @@ public final class Lifeboat implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Process-wide: what a front end needs outside any one operation.
     // ---------------------------------------------------------------------------------------------
+
+    // ---------------------------------------------------------------------------------------------
+    // Point-in-time repair: production compared with a side copy recovered before an accident
+    // (docs/pitr-diff.md). database null: the settings' database, else the only one.
+    // ---------------------------------------------------------------------------------------------
+
+    /** Sessions of production's server that may still be writing: long transactions, idle in transaction. */
+    public PitrActivityResult pitrActivity(String database, long olderThanSeconds, int queryChars, Observer observer) {
+        return pitrRepairs.activity(database, olderThanSeconds, queryChars, observer);
+    }
+
+    /** Rows created and written per time bucket of production's tables: when mass writes happened. */
+    public PitrWindowResult pitrWindow(String database, PitrWindowRequest request, Observer observer) {
+        return pitrRepairs.window(database, request, observer);
+    }
+
+    /** Row counts of production and the side copy, largest difference first. */
+    public PitrCountsResult pitrCounts(String database, PitrSide side, List<String> tables, Observer observer) {
+        return pitrRepairs.counts(database, side, tables, observer);
+    }
+
+    /**
+     * Compares tables of production with the side copy and writes a repair plan (and its SQL script).
+     *
+     * @throws LifeboatException {@code CONFLICT} when an output file exists, {@code USAGE} for a table or model
+     *     that does not exist
+     */
+    public PitrDiffResult pitrDiff(String database, PitrDiffRequest request, Observer observer) {
+        return pitrRepairs.diff(database, request, observer);
+    }
+
+    /**
+     * Checks a repair plan against production and, with {@code apply}, applies it in one transaction.
+     *
+     * @throws LifeboatException {@code CONFLICT} when production changed since the diff (nothing changed),
+     *     {@code INTEGRITY} when the result is not what the plan says (rolled back)
+     */
+    public PitrRepairResult pitrRepair(String database, Path plan, boolean apply, Path sql, Observer observer) {
+        return pitrRepairs.repair(database, plan, apply, sql, observer);
+    }
 
     /** Refuses a database name Odoo would refuse, saying its rule ({@code USAGE}). */
     public static String checkDatabaseName(String name) {

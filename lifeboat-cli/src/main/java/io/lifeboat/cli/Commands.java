@@ -29,5 +29,6 @@ final class Commands {
         cli.addSubcommand(new BaseBackupCommand());
         cli.addSubcommand(new RecoverCommand());
         cli.addSubcommand(new FilestoreCommand());
+        cli.addSubcommand(new PitrCommand());
     }
 }

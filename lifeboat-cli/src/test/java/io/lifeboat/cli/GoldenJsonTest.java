@@ -292,6 +292,41 @@ class GoldenJsonTest {
         t.add(golden("rollback", ExitCode.OK, () -> cli(instance("rollback", COPY, "--json"))));
         t.add(golden("rollback-discard", ExitCode.OK, () -> cli(instance("rollback", COPY, "--discard", "--json"))));
 
+        // point-in-time repair, with the restored copy as the side copy: blast radius, diff, dry-run repair
+        Path pitrPlan = tmp.resolve("pitr-plan.json");
+        List<String> sides = List.of("-d", DB, "--side-db", COPY, "--json");
+        t.add(golden(
+                "pitr-counts",
+                ExitCode.OK,
+                () -> cli(join(
+                        instance("pitr", "counts", "--table", "res_partner", "--table", "ir_attachment"), sides))));
+        t.add(golden(
+                "pitr-window",
+                ExitCode.OK,
+                () -> cli(instance(
+                        "pitr",
+                        "window",
+                        "-d",
+                        DB,
+                        "--table",
+                        "res_partner",
+                        "--from",
+                        "2000-01-01T00:00",
+                        "--to",
+                        "2100-01-01T00:00",
+                        "--bucket",
+                        "3155760000",
+                        "--json"))));
+        List<String> tables = List.of("--table", "res_partner", "--table", "ir_config_parameter");
+        t.add(golden(
+                "pitr-diff",
+                ExitCode.PROBLEMS_FOUND,
+                () -> cli(join(join(instance("pitr", "diff", "-o", pitrPlan.toString()), sides), tables))));
+        t.add(golden(
+                "pitr-repair-dry-run",
+                ExitCode.OK,
+                () -> cli(instance("pitr", "repair", pitrPlan.toString(), "-d", DB, "--dry-run", "--json"))));
+
         // a damaged filestore: a missing file and an orphan; check, repair, quarantine and back
         t.add(golden("check-problems", ExitCode.PROBLEMS_FOUND, () -> {
             damage();

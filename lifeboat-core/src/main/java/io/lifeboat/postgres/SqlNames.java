@@ -1,11 +1,17 @@
 package io.lifeboat.postgres;
 
 /**
- * The tables named by the post-data statements pg_dump writes ({@code ALTER TABLE}, {@code CREATE
- * INDEX}, foreign keys), as written (qualified, possibly quoted); the loader's scheduling locks them.
+ * SQL names: the tables named by the post-data statements pg_dump writes ({@code ALTER TABLE}, {@code
+ * CREATE INDEX}, foreign keys), as written (qualified, possibly quoted), which the loader's scheduling
+ * locks; and {@link #ident(String)}, the quoting of an identifier for SQL Lifeboat writes.
  */
-final class SqlNames {
+public final class SqlNames {
     private SqlNames() {}
+
+    /** {@code name} as a quoted SQL identifier: {@code a"b} becomes {@code "a""b"}. */
+    public static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
 
     /** {@code ALTER TABLE [ONLY] name ...}: the table, or null. */
     static String tableOfAlter(String sql) {
