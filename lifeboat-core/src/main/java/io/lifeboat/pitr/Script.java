@@ -267,6 +267,9 @@ public final class Script {
      * production; after, as the side copy has it (and deleted rows gone), with the row count before plus
      * inserts minus deletes.
      */
+    /** How many offending rows a failed check names (the count is always given). */
+    private static final int SHOWN = 20;
+
     private static String check(int index, Table table, TablePlan t, boolean before, Long countDelta) {
         List<String> expected = new ArrayList<>();
         String body;
@@ -283,7 +286,8 @@ public final class Script {
             }
             String k = "t." + SqlNames.ident(t.key());
             // the simple form: the expected rows left-joined with the table's rows
-            body = "SELECT count(*), string_agg(v.k::text, ', ' ORDER BY v.k) INTO bad_count, bad_rows FROM (VALUES "
+            body = "SELECT count(*), array_to_string((array_agg(v.k::text ORDER BY v.k))[1:" + SHOWN + "], ', ')"
+                    + " INTO bad_count, bad_rows FROM (VALUES "
                     + String.join(", ", expected) + ") v(k, h) LEFT JOIN " + table.sql() + " t ON " + k
                     + " = v.k WHERE CASE WHEN v.h IS NULL THEN " + k + " IS NOT NULL ELSE " + k + " IS NULL OR "
                     + rowText(table, t, "t") + " <> v.h END";
@@ -298,7 +302,8 @@ public final class Script {
                             + (before ? r.productionCopies() : r.productionCopies() - r.copies()) + ")");
                 }
             }
-            body = "SELECT count(*), string_agg(v.h, ', ' ORDER BY v.h) INTO bad_count, bad_rows FROM (VALUES "
+            body = "SELECT count(*), array_to_string((array_agg(v.h ORDER BY v.h))[1:" + SHOWN + "], ', ')"
+                    + " INTO bad_count, bad_rows FROM (VALUES "
                     + String.join(", ", expected) + ") v(h, n) LEFT JOIN (SELECT " + rowText(table, t, "t")
                     + " AS h, count(*) AS n FROM " + table.sql() + " t GROUP BY 1) c ON c.h = v.h"
                     + " WHERE coalesce(c.n, 0) <> v.n";
@@ -307,7 +312,8 @@ public final class Script {
         b.append(body)
                 .append("; IF bad_count > 0 THEN RAISE EXCEPTION '%', ")
                 .append(literal(what + " in table " + t.display() + ": "))
-                .append(" || bad_count || ' row(s): ' || bad_rows; END IF;");
+                .append(" || bad_count || ' row(s): ' || bad_rows || CASE WHEN bad_count > " + SHOWN
+                        + " THEN ', …' ELSE '' END; END IF;");
         if (!before && countDelta != null) {
             long delta = countDelta;
             b.append(" IF (SELECT count(*) FROM ")
