@@ -11,6 +11,7 @@ import io.lifeboat.repository.SnapshotInfo;
 import io.lifeboat.repository.SnapshotKind;
 import io.lifeboat.repository.SnapshotSource;
 import io.lifeboat.repository.WalStore;
+import io.lifeboat.restore.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -315,13 +316,13 @@ public final class SideCopy {
             }
             ok = true;
             cluster.detach();
-            if (action != Action.PAUSE) deleteTree(fetch);
+            if (action != Action.PAUSE) Trees.deleteQuietly(fetch);
             return r;
         } finally {
             if (fetchers != null) fetchers.shutdownNow();
             if (!ok) {
                 if (cluster != null) cluster.close(); // stops the server and deletes its directory
-                if (created) deleteTree(dir);
+                if (created) Trees.deleteQuietly(dir);
                 else clearDirectory(dir);
             }
         }
@@ -409,7 +410,7 @@ public final class SideCopy {
             }
             return null;
         } finally {
-            deleteTree(tmp);
+            Trees.deleteQuietly(tmp);
         }
     }
 
@@ -635,7 +636,6 @@ public final class SideCopy {
     /** Extracts a base backup's tar into {@code data}: regular files and directories only, never outside it. */
     static void extract(InputStream tar, Path data, Cancellation cancel) throws IOException {
         Path root = data.toAbsolutePath().normalize();
-        byte[] buf = new byte[1 << 16];
         try (TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
@@ -652,8 +652,7 @@ public final class SideCopy {
                 } else if (e.isFile()) {
                     Files.createDirectories(target.getParent());
                     try (OutputStream out = Files.newOutputStream(target)) {
-                        int n;
-                        while ((n = in.read(buf)) > 0) out.write(buf, 0, n);
+                        in.transferTo(out);
                     }
                 } else {
                     throw new LifeboatException(
@@ -667,22 +666,7 @@ public final class SideCopy {
 
     private static void clearDirectory(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(SideCopy::deleteTree);
-        } catch (IOException e) {
-            // best effort
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
+            s.forEach(Trees::deleteQuietly);
         } catch (IOException e) {
             // best effort
         }

@@ -144,15 +144,20 @@ public final class SnapshotWriter implements CaptureSink {
     public void dump(DumpFormat format, InputStream dump) throws IOException {
         ensureOpen();
         if (dumpPart != null) throw new IllegalStateException("dump already written");
+        dumpPart = chunked(format, dump);
+    }
+
+    /** Stores {@code in} as content-defined chunks; the part records its size and SHA-256. */
+    private Tree.DumpPart chunked(DumpFormat format, InputStream in) throws IOException {
         MessageDigest sha = Crypto.sha256();
         List<BlobId> chunks = new ArrayList<>();
         long size = 0;
-        Chunker.Cursor c = chunker.cursor(new DigestInputStream(dump, sha));
+        Chunker.Cursor c = chunker.cursor(new DigestInputStream(in, sha));
         while (c.next()) {
             chunks.add(store(BlobType.DATA, c.buffer(), c.offset(), c.length()));
             size += c.length();
         }
-        dumpPart = new Tree.DumpPart(format, size, Crypto.hex(sha.digest()), List.copyOf(chunks));
+        return new Tree.DumpPart(format, size, Crypto.hex(sha.digest()), List.copyOf(chunks));
     }
 
     /**
@@ -162,15 +167,7 @@ public final class SnapshotWriter implements CaptureSink {
     public void baseBackup(InputStream tar) throws IOException {
         ensureOpen();
         if (basePart != null) throw new IllegalStateException("base backup already written");
-        MessageDigest sha = Crypto.sha256();
-        List<BlobId> chunks = new ArrayList<>();
-        long size = 0;
-        Chunker.Cursor c = chunker.cursor(new DigestInputStream(tar, sha));
-        while (c.next()) {
-            chunks.add(store(BlobType.DATA, c.buffer(), c.offset(), c.length()));
-            size += c.length();
-        }
-        basePart = new Tree.DumpPart(null, size, Crypto.hex(sha.digest()), List.copyOf(chunks));
+        basePart = chunked(null, tar);
     }
 
     /** The base backup's WAL facts, recorded in the snapshot record at commit. */

@@ -171,13 +171,8 @@ public final class WalStore {
     }
 
     private IndexEntry readEntry(String object, long size) throws IOException {
-        byte[] whole;
-        try (InputStream in = repo.backend().load(object)) {
-            whole = in.readAllBytes();
-        }
-        if (whole.length != size) throw Packs.damaged(object, "its length changed while it was read");
-        List<IndexEntry> entries =
-                Packs.parseHeader(object, whole, whole.length, repo.keys().metaKey());
+        List<IndexEntry> entries = Packs.readHeaderOf(
+                repo.backend(), object, object, size, repo.keys().metaKey());
         if (entries.size() != 1) throw Packs.damaged(object, "a WAL object holds exactly one blob");
         return entries.get(0);
     }

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Whole directory trees: the temporary filestores and scratch directories restores make. */
-final class Trees {
+public final class Trees {
     private Trees() {}
 
     /** Flushes the new files to disk before they become the live filestore. */
@@ -32,7 +32,8 @@ final class Trees {
         return !Files.exists(dir);
     }
 
-    static void deleteQuietly(Path dir) {
+    /** Deletes {@code dir} and everything in it, as far as it can; never fails. */
+    public static void deleteQuietly(Path dir) {
         if (dir == null || !Files.exists(dir)) return;
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {

@@ -140,7 +140,7 @@ class PitrEndToEndTest {
     void stop() throws Exception {
         for (String d : sideDirs) stopSide(Path.of(d));
         if (prod != null) prod.close();
-        SideCopy.deleteTree(work);
+        io.lifeboat.restore.Trees.deleteQuietly(work);
     }
 
     @Test

@@ -134,16 +134,25 @@ public final class Packs {
     /** Reads and authenticates a pack's header (needs the meta key only). */
     public static List<IndexEntry> readHeader(Backend backend, String pack, long size, byte[] metaKey)
             throws IOException {
+        return readHeaderOf(backend, objectName(pack), pack, size, metaKey);
+    }
+
+    /**
+     * Reads and authenticates the header of the pack stored as {@code object} (a pack under another
+     * name, such as a WAL object); {@code pack} names it in messages.
+     */
+    public static List<IndexEntry> readHeaderOf(Backend backend, String object, String pack, long size, byte[] metaKey)
+            throws IOException {
         if (size < 6 + Crypto.STANZA + 8 + Crypto.NONCE + Crypto.TAG) throw damaged(pack, "too short");
         byte[] tail;
-        try (InputStream in = backend.load(objectName(pack), size - 8, 8)) {
+        try (InputStream in = backend.load(object, size - 8, 8)) {
             tail = in.readNBytes(8);
         }
         if (tail.length != 8 || !Arrays.equals(tail, 4, 8, END, 0, 4)) throw damaged(pack, "bad trailer");
         int hlen = ByteBuffer.wrap(tail).getInt();
         if (hlen < Crypto.NONCE + Crypto.TAG + 4 || hlen > size - 8) throw damaged(pack, "bad header length");
         byte[] header;
-        try (InputStream in = backend.load(objectName(pack), size - 8 - hlen, hlen)) {
+        try (InputStream in = backend.load(object, size - 8 - hlen, hlen)) {
             header = in.readNBytes(hlen);
         }
         return parseHeader(pack, header, 0, header.length, metaKey);
