@@ -19,6 +19,8 @@ import io.lifeboat.api.ExportRequest;
 import io.lifeboat.api.ExportResult;
 import io.lifeboat.api.FilestoreCaptureRequest;
 import io.lifeboat.api.FilestoreCaptureResult;
+import io.lifeboat.api.FilestoreMigrateRequest;
+import io.lifeboat.api.FilestoreMigrateResult;
 import io.lifeboat.api.ForgetPolicy;
 import io.lifeboat.api.ForgetRequest;
 import io.lifeboat.api.ForgetResult;
@@ -70,6 +72,7 @@ import io.lifeboat.config.InstanceConfig;
 import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
 import io.lifeboat.usecase.Integrity;
+import io.lifeboat.usecase.ObjectStorage;
 import io.lifeboat.usecase.Pitr;
 import io.lifeboat.usecase.PitrRepairs;
 import io.lifeboat.usecase.Restores;
@@ -96,6 +99,7 @@ public final class Lifeboat implements AutoCloseable {
     private final Integrity integrity;
     private final Snapshots snapshots;
     private final Pitr pitr;
+    private final ObjectStorage objectStorage;
     private final PitrRepairs pitrRepairs;
 
     private Lifeboat(LifeboatSettings settings) {
@@ -106,6 +110,7 @@ public final class Lifeboat implements AutoCloseable {
         this.integrity = new Integrity(context);
         this.snapshots = new Snapshots(context);
         this.pitr = new Pitr(context);
+        this.objectStorage = new ObjectStorage(context);
         this.pitrRepairs = new PitrRepairs(context);
     }
 
@@ -313,6 +318,14 @@ public final class Lifeboat implements AutoCloseable {
     public FilestoreCaptureResult filestoreCapture(FilestoreCaptureRequest request, Observer observer)
             throws IOException {
         return pitr.filestoreCapture(request, observer);
+    }
+
+    /**
+     * Moves the database's filestore to a bucket or back, in two phases (place, then verify and commit);
+     * resumable and idempotent. See docs/object-storage.md.
+     */
+    public FilestoreMigrateResult filestoreMigrate(FilestoreMigrateRequest request, Observer observer) {
+        return objectStorage.migrate(request, observer);
     }
 
     /** Recovers a side copy of a cluster at a target and leaves it running. Needs the secret key. */

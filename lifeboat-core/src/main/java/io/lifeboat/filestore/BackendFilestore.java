@@ -21,7 +21,10 @@ import java.util.Set;
 
 /**
  * A filestore kept as objects of a {@link Backend}: the file {@code xx/<sha1>} is the object {@code
- * <prefix>/xx/<sha1>}, a marker {@code <prefix>/checklist/xx/<sha1>}.
+ * <prefix>/xx/<sha1>}, a marker {@code <prefix>/checklist/xx/<sha1>}; with an empty prefix the object
+ * is {@code xx/<sha1>} itself. A {@linkplain #flat flat} filestore keeps the file as the object {@code
+ * <prefix>/<sha1>} (or {@code <sha1>}), without the {@code xx/} directory and without markers, as some
+ * Odoo object-storage modules do.
  *
  * <p>A backend cannot rename, so {@link #put} writes the content to a temporary local file (the
  * temporary name) while hashing it, checks the SHA-1, and commits with one {@link Backend#save}, which
@@ -35,17 +38,46 @@ public final class BackendFilestore implements Filestore {
     private final Backend backend;
     private final String prefix;
     private final Path spool;
+    private final boolean flat;
 
-    /** The filestore under {@code prefix} (a valid object name) of {@code backend}; spools in the default temporary directory. */
+    /**
+     * The filestore under {@code prefix} (a valid object name, or empty for the backend's root) of {@code
+     * backend}; spools in the default temporary directory.
+     */
     public BackendFilestore(Backend backend, String prefix) {
         this(backend, prefix, null);
     }
 
     /** As {@link #BackendFilestore(Backend, String)}, spooling content in {@code spool} (null: the default temporary directory). */
     public BackendFilestore(Backend backend, String prefix, Path spool) {
+        this(backend, prefix, spool, false);
+    }
+
+    private BackendFilestore(Backend backend, String prefix, Path spool, boolean flat) {
         this.backend = backend;
-        this.prefix = ObjectNames.check(prefix);
+        this.prefix = prefix.isEmpty() ? "" : ObjectNames.check(prefix);
         this.spool = spool;
+        this.flat = flat;
+    }
+
+    /** A filestore whose file {@code xx/<sha1>} is the object {@code <prefix>/<sha1>} ({@code <sha1>} when the prefix is empty). */
+    public static BackendFilestore flat(Backend backend, String prefix, Path spool) {
+        return new BackendFilestore(backend, prefix, spool, true);
+    }
+
+    /** The backend the objects are in. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Whether files are kept as {@code <sha1>} rather than {@code xx/<sha1>}. */
+    public boolean isFlat() {
+        return flat;
+    }
+
+    /** {@code <prefix>/}, or nothing for the empty prefix. */
+    private String base() {
+        return prefix.isEmpty() ? "" : prefix + "/";
     }
 
     /** The object prefix, without the trailing {@code /}. */
@@ -53,13 +85,15 @@ public final class BackendFilestore implements Filestore {
         return prefix;
     }
 
-    private String key(String name) {
-        return prefix + "/" + Names.check(name);
+    /** The object key of the file {@code name}. */
+    public String key(String name) {
+        Names.check(name);
+        return base() + (flat ? name.substring(3) : name);
     }
 
     @Override
     public String location() {
-        return prefix + "/ in " + backend.location();
+        return prefix.isEmpty() ? backend.location() : prefix + "/ in " + backend.location();
     }
 
     @Override
@@ -78,8 +112,13 @@ public final class BackendFilestore implements Filestore {
         Set<String> directories = new LinkedHashSet<>();
         Set<String> markerDirs = new LinkedHashSet<>();
         List<Entry> entries = new ArrayList<>();
-        for (ObjectInfo o : backend.list(prefix + "/")) {
-            String relative = o.name().substring(prefix.length() + 1);
+        for (ObjectInfo o : backend.list(base())) {
+            String relative = o.name().substring(base().length());
+            if (flat) {
+                if (Names.isSha1(relative)) directories.add(relative.substring(0, 2));
+                else entries.add(new Entry(relative, Entry.Kind.STRAY, o.size(), "unexpected object in the filestore"));
+                continue;
+            }
             String[] parts = relative.split("/", -1);
             if (parts.length >= 2 && Names.isBucket(parts[0])) {
                 directories.add(parts[0]);
@@ -101,8 +140,17 @@ public final class BackendFilestore implements Filestore {
         Names.checkDirectory(directory);
         boolean markers = directory.startsWith(Names.CHECKLIST + "/");
         List<Entry> out = new ArrayList<>();
-        for (ObjectInfo o : backend.list(prefix + "/" + directory + "/")) {
-            String relative = o.name().substring(prefix.length() + 1);
+        if (flat) {
+            if (markers) return out;
+            for (ObjectInfo o : backend.list(base() + directory)) {
+                String relative = o.name().substring(base().length());
+                if (Names.isSha1(relative))
+                    out.add(new Entry(directory + "/" + relative, Entry.Kind.FILE, o.size(), null));
+            }
+            return out;
+        }
+        for (ObjectInfo o : backend.list(base() + directory + "/")) {
+            String relative = o.name().substring(base().length());
             if (markers) out.add(new Entry(relative, Entry.Kind.MARKER, 0, null));
             else if (Names.isName(relative)) out.add(new Entry(relative, Entry.Kind.FILE, o.size(), null));
             else
@@ -168,6 +216,16 @@ public final class BackendFilestore implements Filestore {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Deletes the object only when it still has {@code size} bytes. */
+    @Override
+    public boolean delete(String name, long size) throws IOException {
+        String key = key(name);
+        Optional<ObjectInfo> info = backend.stat(key);
+        if (info.isEmpty() || info.get().size() != size) return false;
+        backend.delete(key);
+        return true;
     }
 
     @Override

@@ -80,6 +80,14 @@ public interface Filestore {
     /** Moves {@code name} back from the quarantine {@code area}, never overwriting a file of this filestore. */
     Move unquarantine(String name, Filestore area) throws IOException;
 
+    /**
+     * Removes the file {@code name}, only when it still has {@code size} bytes (a file replaced since it
+     * was verified is kept). Callers remove only what they verified is safe elsewhere.
+     *
+     * @return true when the file was removed, false when there was no such file or it had another size
+     */
+    boolean delete(String name, long size) throws IOException;
+
     /** Makes what {@link #put} and the moves did so far durable (directory entries included). */
     default void sync() throws IOException {}
 

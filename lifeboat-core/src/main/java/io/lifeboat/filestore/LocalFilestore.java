@@ -386,6 +386,16 @@ public final class LocalFilestore implements Filestore {
     }
 
     @Override
+    public boolean delete(String name, long size) throws IOException {
+        Path p = path(name);
+        BasicFileAttributes a = attributes(p);
+        if (a == null || !a.isRegularFile() || a.size() != size) return false;
+        boolean removed = Files.deleteIfExists(p);
+        if (removed) unsynced.add(p.getParent());
+        return removed;
+    }
+
+    @Override
     public void sync() {
         for (Path dir : List.copyOf(unsynced)) {
             unsynced.remove(dir);
