@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(
         name = "filestore",
         description = {"Work on an instance's filestore."},
-        subcommands = {FilestoreCaptureCommand.class})
+        subcommands = {FilestoreCaptureCommand.class, FilestoreMigrateCommand.class})
 final class FilestoreCommand {}

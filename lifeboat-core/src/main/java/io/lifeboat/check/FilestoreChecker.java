@@ -4,6 +4,7 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.filestore.Filestore;
 import io.lifeboat.filestore.LocalFilestore;
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.postgres.PgConnection;
 import io.lifeboat.progress.Progress;
 import java.io.IOException;
@@ -90,12 +91,27 @@ public final class FilestoreChecker {
      */
     public static CheckReport check(
             PgConnection connection, String database, Filestore filestore, CheckOptions options, Progress progress) {
+        return check(connection, database, filestore, AttachmentLayout.plain(), options, progress);
+    }
+
+    /**
+     * Checks the rows of {@code layout} against {@code filestore}: for {@link AttachmentLayout.Kind#PLAIN}
+     * every {@code xx/<sha1>} row, for {@link AttachmentLayout.Kind#ATTACHMENT_S3} the rows {@code
+     * s3://<bucket>/<sha1>} (rows still in the local filestore are then counted as another storage).
+     */
+    public static CheckReport check(
+            PgConnection connection,
+            String database,
+            Filestore filestore,
+            AttachmentLayout layout,
+            CheckOptions options,
+            Progress progress) {
         try (Connection c = connection.open(database)) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                return check(c, database, filestore, options, progress);
+                return check(c, database, filestore, layout, options, progress);
             } finally {
                 c.rollback();
             }
@@ -109,7 +125,12 @@ public final class FilestoreChecker {
     }
 
     static CheckReport check(
-            Connection c, String database, Filestore filestore, CheckOptions options, Progress progress)
+            Connection c,
+            String database,
+            Filestore filestore,
+            AttachmentLayout layout,
+            CheckOptions options,
+            Progress progress)
             throws SQLException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -130,7 +151,7 @@ public final class FilestoreChecker {
 
             // 3. Stream the rows once, keeping only what is wrong.
             progress.phase("read attachments", rowCount, "rows");
-            RowPass pass = new RowPass(index, !location.equals("db"));
+            RowPass pass = new RowPass(index, !location.equals("db"), layout);
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = s.executeQuery(
@@ -142,6 +163,18 @@ public final class FilestoreChecker {
                 }
             }
             progress.advance(pass.rows % FETCH_SIZE);
+            if (pass.cloudStorageRows > 0) {
+                warnings.add(pass.cloudStorageRows + " attachments are Odoo cloud storage blobs (type cloud_storage):"
+                        + " their content is outside the filestore and outside Odoo's and Lifeboat's backups");
+            }
+            if (pass.localRowsElsewhere > 0) {
+                warnings.add(pass.localRowsElsewhere + " attachments are still in the local filestore, not in "
+                        + filestore.location() + ": check them without --bucket");
+            }
+            if (pass.externalRows > pass.localRowsElsewhere) {
+                warnings.add((pass.externalRows - pass.localRowsElsewhere) + " attachments name another storage ("
+                        + String.join(", ", pass.schemes) + "), e.g. fs_attachment's <code>://<path>: not checked");
+            }
 
             // 4. A file that appeared since the listing is not missing.
             int appeared = pass.dropAppeared(filestore);
@@ -246,6 +279,10 @@ public final class FilestoreChecker {
         final boolean listDatabaseStored;
         final List<Pending> pending = new ArrayList<>();
         final Set<String> missing = new HashSet<>();
+        final AttachmentLayout layout;
+        final Set<String> schemes = new java.util.TreeSet<>();
+        long cloudStorageRows;
+        long localRowsElsewhere;
         long rows;
         long fileRows;
         long databaseRows;
@@ -253,9 +290,10 @@ public final class FilestoreChecker {
         long emptyRows;
         long externalRows;
 
-        RowPass(FilestoreIndex index, boolean listDatabaseStored) {
+        RowPass(FilestoreIndex index, boolean listDatabaseStored, AttachmentLayout layout) {
             this.index = index;
             this.listDatabaseStored = listDatabaseStored;
+            this.layout = layout;
         }
 
         void row(ResultSet rs) throws SQLException {
@@ -273,13 +311,27 @@ public final class FilestoreChecker {
                     if (listDatabaseStored) pending.add(new Pending(id, FindingKind.DATABASE_STORED, null));
                 } else if ("url".equals(type)) {
                     urlRows++;
+                } else if ("cloud_storage".equals(type)) {
+                    cloudStorageRows++;
+                    emptyRows++;
                 } else {
                     emptyRows++;
                 }
                 return;
             }
-            if (storeFname.contains("://")) {
+            if (layout.kind() == AttachmentLayout.Kind.ATTACHMENT_S3) {
+                var sha1 = layout.sha1Of(storeFname);
+                if (sha1.isPresent()) {
+                    storeFname = sha1.get().substring(0, 2) + "/" + sha1.get();
+                } else {
+                    externalRows++;
+                    if (storeFname.contains("://")) scheme(storeFname);
+                    else localRowsElsewhere++;
+                    return;
+                }
+            } else if (storeFname.contains("://")) {
                 externalRows++;
+                scheme(storeFname);
                 return;
             }
             fileRows++;
@@ -309,6 +361,13 @@ public final class FilestoreChecker {
             if (hasSize && actual != fileSize) {
                 pending.add(new Pending(
                         id, FindingKind.SIZE_MISMATCH, "file has " + actual + " bytes, file_size says " + fileSize));
+            }
+        }
+
+        private void scheme(String storeFname) {
+            if (schemes.size() < 10) {
+                String head = storeFname.substring(0, storeFname.indexOf("://"));
+                schemes.add(head.length() > 30 || !head.matches("[A-Za-z0-9_.+-]*") ? "?" : head + "://");
             }
         }
 

@@ -21,6 +21,8 @@ import io.lifeboat.check.ModelSummary;
 import io.lifeboat.check.PrometheusMetrics;
 import io.lifeboat.check.StorageInfo;
 import io.lifeboat.check.Totals;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.repair.ContentProvider;
 import io.lifeboat.repair.FilestoreQuarantine;
 import io.lifeboat.repair.FilestoreRepair;
@@ -28,6 +30,9 @@ import io.lifeboat.repair.IrrecoverableExport;
 import io.lifeboat.repair.PlannedFile;
 import io.lifeboat.repair.RepairOptions;
 import io.lifeboat.repair.RepairPlan;
+import io.lifeboat.storage.Backend;
+import io.lifeboat.storage.RetryPolicy;
+import io.lifeboat.storage.RetryingBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -105,9 +110,20 @@ public final class Integrity {
             Context.Target target = context.resolve(request.database());
             CheckOptions options = request.deep() ? CheckOptions.deepCheck() : CheckOptions.fast();
             if (request.jobs() != null) options = options.withThreads(Math.max(1, request.jobs()));
-            context.requireFilestore(target);
-            CheckReport report = FilestoreChecker.check(
-                    target.connection(), target.database(), target.filestore(), options, progress);
+            CheckReport report;
+            if (request.bucket() != null) {
+                try (Backend raw = ObjectStorage.open(request.bucket(), request.bucketOptions())) {
+                    AttachmentLayout layout = ObjectStorage.layout(request.layout(), request.storeBucket(), raw);
+                    Filestore bucket =
+                            ObjectStorage.bucketFilestore(new RetryingBackend(raw, RetryPolicy.defaults()), layout);
+                    report = FilestoreChecker.check(
+                            target.connection(), target.database(), bucket, layout, options, progress);
+                }
+            } else {
+                context.requireFilestore(target);
+                report = FilestoreChecker.check(
+                        target.connection(), target.database(), target.filestore(), options, progress);
+            }
             if (request.metricsFile() != null) PrometheusMetrics.write(request.metricsFile(), report, Instant.now());
             return result(report);
         });

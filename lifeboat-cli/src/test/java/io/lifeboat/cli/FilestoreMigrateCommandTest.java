@@ -1,0 +1,152 @@
+package io.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.storage.testing.S3ProxyServer;
+import io.lifeboat.testkit.PostgresExtension;
+import io.lifeboat.testkit.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lifeboat filestore migrate} and {@code lifeboat check --bucket}, against S3Proxy and PostgreSQL. */
+@ExtendWith(PostgresExtension.class)
+class FilestoreMigrateCommandTest {
+    @TempDir
+    Path tmp;
+
+    TestDatabase db;
+    Path dataDir;
+    S3ProxyServer s3;
+    String location;
+
+    @BeforeEach
+    void setUp(TestDatabase db) throws Exception {
+        this.db = db;
+        dataDir = tmp.resolve("data");
+        try (Connection c = db.connect()) {
+            SyntheticInstance.create(
+                    c, dataDir.resolve("filestore").resolve(db.name()), SyntheticInstance.Spec.small());
+        }
+        s3 = S3ProxyServer.start(Files.createDirectories(tmp.resolve("s3")), "odoo-prod");
+        location = "s3:" + s3.endpoint() + "/" + s3.bucket() + "/files";
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (s3 != null) s3.close();
+    }
+
+    private CheckCommandTest.Run cli(java.util.concurrent.Callable<Integer> command, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--bucket-option",
+                "s3.region=" + S3ProxyServer.REGION,
+                "--bucket-option",
+                "s3.access-key=" + s3.accessKey(),
+                "--bucket-option",
+                "s3.secret-key=" + s3.secretKey()));
+        return CheckCommandTest.run(command, db, dataDir, all.toArray(String[]::new));
+    }
+
+    private long referencedLocalFiles() throws Exception {
+        Path fs = dataDir.resolve("filestore").resolve(db.name());
+        long n = 0;
+        for (String f : storeFnames()) if (!f.contains("://") && Files.exists(fs.resolve(f))) n++;
+        return n;
+    }
+
+    private List<String> storeFnames() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    private List<Path> objects() throws Exception {
+        try (Stream<Path> walk = Files.walk(s3.baseDir().resolve(s3.bucket()))) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void toTheBucketCheckedThereAndBack() throws Exception {
+        long before = referencedLocalFiles();
+        assertThat(before).isGreaterThan(10);
+
+        var dry = cli(new FilestoreMigrateCommand(), "--to-bucket", location, "--layout", "attachment_s3", "--dry-run");
+        assertThat(dry.errors()).isEmpty();
+        assertThat(dry.exit()).isEqualTo(ExitCode.OK);
+        assertThat(dry.stdout()).contains("dry run: nothing was changed");
+        assertThat(objects()).isEmpty();
+
+        var up = cli(
+                new FilestoreMigrateCommand(),
+                "--to-bucket",
+                location,
+                "--layout",
+                "attachment_s3",
+                "--batch-size",
+                "3",
+                "--json");
+        assertThat(up.errors()).isEmpty();
+        assertThat(up.exit()).isEqualTo(ExitCode.OK);
+        JsonNode j = new ObjectMapper().readTree(up.stdout());
+        assertThat(j.get("phase").asText()).isEqualTo("complete");
+        assertThat(j.get("rowsRewritten").asLong())
+                .isEqualTo(j.get("rowsToRewrite").asLong());
+        assertThat(storeFnames()).allMatch(f -> f.startsWith("s3://odoo-prod/"));
+        assertThat(referencedLocalFiles()).isZero();
+        assertThat(objects()).hasSize(j.get("placed").asInt());
+
+        var check = cli(new CheckCommand(), "--bucket", location, "--layout", "attachment_s3", "--deep");
+        assertThat(check.errors()).isEmpty();
+        assertThat(check.stdout()).contains("clean");
+        assertThat(check.exit()).isEqualTo(ExitCode.OK);
+
+        Path lost = objects().get(0);
+        Files.delete(lost);
+        var damaged = cli(new CheckCommand(), "--bucket", location, "--layout", "attachment_s3", "--json");
+        assertThat(damaged.exit()).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertThat(damaged.stdout())
+                .contains("MISSING_FILE")
+                .contains(lost.getFileName().toString());
+
+        var back = cli(new FilestoreMigrateCommand(), "--from-bucket", location, "--layout", "attachment_s3");
+        assertThat(back.errors()).isEmpty();
+        assertThat(back.exit()).isEqualTo(ExitCode.WARNINGS);
+        assertThat(back.stdout()).contains("1 missing on both sides");
+        assertThat(storeFnames().stream().filter(f -> f.startsWith("s3://")))
+                .containsOnly("s3://odoo-prod/" + lost.getFileName());
+        assertThat(referencedLocalFiles()).isEqualTo(before - 1);
+    }
+
+    @Test
+    void obviousMistakesAreUsageErrors() {
+        var none = CheckCommandTest.run(new FilestoreMigrateCommand(), db, dataDir);
+        assertThat(none.exit()).isEqualTo(ExitCode.USAGE);
+        var layout = cli(new FilestoreMigrateCommand(), "--to-bucket", location, "--layout", "fs_attachment");
+        assertThat(layout.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(layout.errors().get(0)).hasMessageContaining("unknown layout");
+        var scheme = cli(new FilestoreMigrateCommand(), "--to-bucket", "ftp://host/x");
+        assertThat(scheme.exit()).isEqualTo(ExitCode.USAGE);
+        var stray = CheckCommandTest.run(new CheckCommand(), db, dataDir, "--layout", "attachment_s3");
+        assertThat(stray.exit()).isEqualTo(ExitCode.USAGE);
+    }
+}
