@@ -6,6 +6,7 @@ import io.lifeboat.api.BackupAllRequest;
 import io.lifeboat.api.BackupAllResult;
 import io.lifeboat.api.BackupRequest;
 import io.lifeboat.api.BackupResult;
+import io.lifeboat.api.BucketFilestore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -41,6 +42,9 @@ final class BackupCommand implements Callable<Integer> {
 
     @Mixin
     SnapshotMetaOptions snapshotMeta;
+
+    @Mixin
+    BucketOptions bucket;
 
     @Option(
             names = "--kind",
@@ -93,7 +97,15 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (all) return backupAll();
+        if (all) {
+            if (bucket.filestore() != null) {
+                throw new LifeboatException(
+                        LifeboatException.Kind.USAGE,
+                        "--all and --bucket exclude each other",
+                        "Back up the database whose files are in the bucket with -d NAME --bucket LOCATION.");
+            }
+            return backupAll();
+        }
         boolean zip = zip();
         BackupRequest.Filestore mode = zip ? parseMode(filestore) : BackupRequest.Filestore.NONE;
         BackupRequest request;
@@ -137,6 +149,8 @@ final class BackupCommand implements Callable<Integer> {
                     null,
                     null);
         }
+        BucketFilestore objects = bucket.filestore();
+        if (objects != null) request = request.withBucket(objects);
         BackupResult result;
         // a backup to a file needs no repository settings
         RepositoryOptions repo = request.target() == BackupRequest.Target.SNAPSHOT ? repository : null;

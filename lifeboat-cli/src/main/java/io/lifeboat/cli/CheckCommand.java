@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.BucketFilestore;
 import io.lifeboat.api.CheckFinding;
 import io.lifeboat.api.CheckFindingKind;
 import io.lifeboat.api.CheckRequest;
@@ -14,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,32 +74,8 @@ final class CheckCommand implements Callable<Integer> {
                     + " textfile collector. Not written when the check fails to run.")
     Path metricsFile;
 
-    @Option(
-            names = "--bucket",
-            paramLabel = "LOCATION",
-            description = "Check the filestore kept in this bucket instead of the local one:"
-                    + " s3:https://host:port/bucket/prefix or s3:bucket/prefix (see docs/object-storage.md).")
-    String bucket;
-
-    @Option(
-            names = "--bucket-option",
-            paramLabel = "KEY=VALUE",
-            description = "Storage option of --bucket, e.g. s3.region=eu-west-1 (repeatable; credentials also from"
-                    + " AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
-    Map<String, String> bucketOptions = new LinkedHashMap<>();
-
-    @Option(
-            names = "--layout",
-            paramLabel = "LAYOUT",
-            description = "Layout of --bucket: plain (key = store_fname, default) or attachment_s3"
-                    + " (store_fname s3://<bucket>/<sha1>, key <sha1>).")
-    String layout;
-
-    @Option(
-            names = "--store-bucket",
-            paramLabel = "NAME",
-            description = "attachment_s3: the bucket name store_fname carries (default: the bucket of --bucket).")
-    String storeBucket;
+    @Mixin
+    BucketOptions bucket;
 
     @Override
     public Integer call() throws Exception {
@@ -109,14 +84,9 @@ final class CheckCommand implements Callable<Integer> {
             throw new LifeboatException(Kind.USAGE, "unknown format: " + format, "Use table, json or csv.");
         }
         Integer n = jobs != null ? jobs : threads != null ? threads : instance.stanzaJobs("--jobs");
-        if (bucket == null && (layout != null || storeBucket != null || !bucketOptions.isEmpty())) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "--layout, --store-bucket and --bucket-option apply to --bucket",
-                    "Give the bucket with --bucket LOCATION.");
-        }
         CheckRequest request = new CheckRequest(database, deep, n, metricsFile);
-        if (bucket != null) request = request.inBucket(bucket, bucketOptions, layout, storeBucket);
+        BucketFilestore b = bucket.filestore();
+        if (b != null) request = request.inBucket(b);
 
         // Check, read-only (a wrong data_dir is one error, not a finding per referenced file); the
         // metrics for monitoring are written with it. Then the report.

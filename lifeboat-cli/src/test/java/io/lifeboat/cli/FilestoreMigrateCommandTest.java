@@ -138,6 +138,43 @@ class FilestoreMigrateCommandTest {
     }
 
     @Test
+    void aBucketFilestoreIsBackedUpAsAnOdooZip() throws Exception {
+        var up = cli(new FilestoreMigrateCommand(), "--to-bucket", location, "--json");
+        assertThat(up.exit()).isEqualTo(ExitCode.OK);
+        assertThat(referencedLocalFiles()).isZero(); // every file is in the bucket only
+
+        Path zip = tmp.resolve("from-bucket.zip");
+        var backup = cli(new BackupCommand(), "-o", zip.toString(), "--bucket", location, "--json");
+        assertThat(backup.errors()).isEmpty();
+        assertThat(backup.exit()).isEqualTo(ExitCode.OK);
+        JsonNode b = new ObjectMapper().readTree(backup.stdout());
+        long distinct = storeFnames().stream().distinct().count();
+        assertThat(b.path("files").asLong()).isEqualTo(distinct);
+        assertThat(b.path("missingFiles").asLong()).isZero();
+        int entries = 0;
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (var e : java.util.Collections.list(z.entries())) {
+                if (!e.getName().startsWith("filestore/")) continue;
+                entries++;
+                var md = java.security.MessageDigest.getInstance("SHA-1");
+                try (var in = z.getInputStream(e)) {
+                    md.update(in.readAllBytes());
+                }
+                assertThat(e.getName()).endsWith("/" + java.util.HexFormat.of().formatHex(md.digest()));
+            }
+        }
+        assertThat(entries).isEqualTo(distinct);
+
+        // an object that is gone is reported as a missing file, as a local one would be
+        Files.delete(objects().get(0));
+        var partial =
+                cli(new BackupCommand(), "-o", tmp.resolve("partial.zip").toString(), "--bucket", location, "--strict");
+        assertThat(partial.exit()).isNotEqualTo(ExitCode.OK);
+        assertThat(partial.errors().get(0)).hasMessageContaining("1 missing");
+        assertThat(Files.exists(tmp.resolve("partial.zip"))).isFalse();
+    }
+
+    @Test
     void obviousMistakesAreUsageErrors() {
         var none = CheckCommandTest.run(new FilestoreMigrateCommand(), db, dataDir);
         assertThat(none.exit()).isEqualTo(ExitCode.USAGE);

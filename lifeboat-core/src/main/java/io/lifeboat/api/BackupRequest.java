@@ -22,6 +22,8 @@ import java.util.List;
  * @param snapshotKind a snapshot's kind: {@code manual}, {@code scheduled} or {@code pre-restore}
  * @param snapshotInstance the instance name a snapshot is labelled with; null for this machine's name
  * @param tags a snapshot's tags
+ * @param bucket the bucket holding the instance's files (rows of its layout are read from it, the plain
+ *     layout falling back to the filestore directory), or null when all files are in the directory
  */
 public record BackupRequest(
         String database,
@@ -34,7 +36,36 @@ public record BackupRequest(
         boolean verify,
         String snapshotKind,
         String snapshotInstance,
-        List<String> tags) {
+        List<String> tags,
+        BucketFilestore bucket) {
+
+    /** A backup of an instance whose files are all in its filestore directory. */
+    public BackupRequest(
+            String database,
+            Target target,
+            Path output,
+            OutputStream stream,
+            Filestore filestore,
+            boolean strict,
+            int level,
+            boolean verify,
+            String snapshotKind,
+            String snapshotInstance,
+            List<String> tags) {
+        this(
+                database,
+                target,
+                output,
+                stream,
+                filestore,
+                strict,
+                level,
+                verify,
+                snapshotKind,
+                snapshotInstance,
+                tags,
+                null);
+    }
 
     /** What a backup writes. */
     public enum Target {
@@ -109,23 +140,74 @@ public record BackupRequest(
     /** This request writing to {@code stream} instead of a file. */
     public BackupRequest withStream(OutputStream s) {
         return new BackupRequest(
-                database, target, null, s, filestore, strict, level, verify, snapshotKind, snapshotInstance, tags);
+                database,
+                target,
+                null,
+                s,
+                filestore,
+                strict,
+                level,
+                verify,
+                snapshotKind,
+                snapshotInstance,
+                tags,
+                bucket);
     }
 
     /** This request with another filestore mode. */
     public BackupRequest withFilestore(Filestore f) {
         return new BackupRequest(
-                database, target, output, stream, f, strict, level, verify, snapshotKind, snapshotInstance, tags);
+                database,
+                target,
+                output,
+                stream,
+                f,
+                strict,
+                level,
+                verify,
+                snapshotKind,
+                snapshotInstance,
+                tags,
+                bucket);
     }
 
     /** This request, strict or not. */
     public BackupRequest withStrict(boolean s) {
         return new BackupRequest(
-                database, target, output, stream, filestore, s, level, verify, snapshotKind, snapshotInstance, tags);
+                database,
+                target,
+                output,
+                stream,
+                filestore,
+                s,
+                level,
+                verify,
+                snapshotKind,
+                snapshotInstance,
+                tags,
+                bucket);
     }
 
     /** This request with a snapshot's kind, instance name and tags. */
     public BackupRequest withSnapshotLabels(String kind, String instance, List<String> t) {
-        return new BackupRequest(database, target, output, stream, filestore, strict, level, verify, kind, instance, t);
+        return new BackupRequest(
+                database, target, output, stream, filestore, strict, level, verify, kind, instance, t, bucket);
+    }
+
+    /** This request reading the files of {@code b}'s layout from that bucket. */
+    public BackupRequest withBucket(BucketFilestore b) {
+        return new BackupRequest(
+                database,
+                target,
+                output,
+                stream,
+                filestore,
+                strict,
+                level,
+                verify,
+                snapshotKind,
+                snapshotInstance,
+                tags,
+                b);
     }
 }

@@ -1,7 +1,6 @@
 package io.lifeboat.api;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A read-only comparison of a database's {@code ir_attachment} rows with its filestore ({@code lifeboat
@@ -12,30 +11,14 @@ import java.util.Map;
  * @param jobs threads for listing and hashing files (at least 1 is used), or null for one per processor
  * @param metricsFile also write the result as Prometheus metrics to this file (replaced atomically),
  *     or null; not written when the check fails to run
- * @param bucket check the filestore kept in this bucket (a storage location such as {@code
- *     s3:https://host/bucket/prefix}) instead of the local one; null: the local filestore
- * @param bucketOptions storage options of the bucket
- * @param layout the bucket's layout: {@code plain} or {@code attachment_s3}
- * @param storeBucket for attachment_s3, the bucket name store_fname carries (null: the location's)
+ * @param bucket check the filestore kept in this bucket instead of the local one (the rows of its layout);
+ *     null: the local filestore
  */
-public record CheckRequest(
-        String database,
-        boolean deep,
-        Integer jobs,
-        Path metricsFile,
-        String bucket,
-        Map<String, String> bucketOptions,
-        String layout,
-        String storeBucket) {
-
-    public CheckRequest {
-        bucketOptions = bucketOptions == null ? Map.of() : Map.copyOf(bucketOptions);
-        if (layout == null) layout = "plain";
-    }
+public record CheckRequest(String database, boolean deep, Integer jobs, Path metricsFile, BucketFilestore bucket) {
 
     /** A check of the local filestore. */
     public CheckRequest(String database, boolean deep, Integer jobs, Path metricsFile) {
-        this(database, deep, jobs, metricsFile, null, Map.of(), "plain", null);
+        this(database, deep, jobs, metricsFile, null);
     }
 
     /** A fast check of {@code database} (null: the only one), one thread per processor, no metrics. */
@@ -44,11 +27,11 @@ public record CheckRequest(
     }
 
     public CheckRequest withDeep(boolean deep) {
-        return new CheckRequest(database, deep, jobs, metricsFile, bucket, bucketOptions, layout, storeBucket);
+        return new CheckRequest(database, deep, jobs, metricsFile, bucket);
     }
 
-    /** The same check against the filestore in {@code bucket} (a storage location), of {@code layout}. */
-    public CheckRequest inBucket(String bucket, Map<String, String> options, String layout, String storeBucket) {
-        return new CheckRequest(database, deep, jobs, metricsFile, bucket, options, layout, storeBucket);
+    /** The same check against the filestore in {@code bucket}. */
+    public CheckRequest inBucket(BucketFilestore b) {
+        return new CheckRequest(database, deep, jobs, metricsFile, b);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.ports.CaptureSink;
 import io.lifeboat.ports.DumpFormat;
 import io.lifeboat.postgres.PgConnection;
@@ -44,8 +46,27 @@ public final class BackupEngine {
         }
     }
 
-    /** What to capture: the database {@code database} on {@code connection}, its filestore directory, and the tools. */
-    public record Instance(PgConnection connection, String database, Path filestore, Path pgDump) {}
+    /**
+     * What to capture: the database {@code database} on {@code connection}, its filestore directory, and
+     * the tools; and, for an instance whose files are (also) in a bucket, that bucket's filestore and
+     * layout (rows of the layout are read from the bucket, the plain layout falling back to the directory).
+     */
+    public record Instance(
+            PgConnection connection,
+            String database,
+            Path filestore,
+            Path pgDump,
+            Filestore bucket,
+            AttachmentLayout layout) {
+        public Instance {
+            if (layout == null) layout = AttachmentLayout.plain();
+        }
+
+        /** An instance whose files are all in its filestore directory. */
+        public Instance(PgConnection connection, String database, Path filestore, Path pgDump) {
+            this(connection, database, filestore, pgDump, null, null);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,9 +114,10 @@ public final class BackupEngine {
                 if (!sink.concurrentParts()) {
                     // the sink takes parts one after the other: read the files ahead into the page cache
                     // while the dump runs, so the filestore phase reads from memory
-                    FilestorePrefetch prefetch = options.filestoreMode() == FilestoreMode.REFERENCED
-                            ? FilestorePrefetch.start(instance, snapshot)
-                            : null;
+                    FilestorePrefetch prefetch =
+                            options.filestoreMode() == FilestoreMode.REFERENCED && instance.bucket() == null
+                                    ? FilestorePrefetch.start(instance, snapshot)
+                                    : null;
                     try {
                         await(dump);
                     } finally {

@@ -1,5 +1,6 @@
 package io.lifeboat.backup;
 
+import io.lifeboat.filestore.Filestore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +35,7 @@ final class FileReadAhead implements AutoCloseable {
     static final int KEEP = 256 * 1024;
 
     /** What reading one file found. */
-    sealed interface Read permits Missing, Special, Hashed {}
+    sealed interface Read permits Missing, Special, Hashed, Deferred {}
 
     /** The file does not exist (or is a directory or a link). */
     record Missing() implements Read {}
@@ -47,19 +49,65 @@ final class FileReadAhead implements AutoCloseable {
      */
     record Hashed(long size, String sha1, long crc, byte[] content) implements Read {}
 
-    /** A file queued, and its result to come. */
-    record Pending(String relative, String expectedSha1, Path path, Future<Read> result) {}
+    /**
+     * An object of a bucket filestore larger than {@link #KEEP}: not read ahead, the capture streams it
+     * once, hashing it on the way.
+     */
+    record Deferred(long size) implements Read {}
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
-        Thread t = new Thread(r, "lifeboat-read-ahead");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * A file queued, and its result to come: a local file ({@code path}) or an object of {@code store}
+     * (then {@code path} is null).
+     */
+    record Pending(String relative, String expectedSha1, Path path, Filestore store, Future<Read> result) {}
+
+    private final ExecutorService pool;
     private final ArrayDeque<Pending> window = new ArrayDeque<>();
+
+    /** Reads ahead on {@link #THREADS} threads (local disks). */
+    FileReadAhead() {
+        this(THREADS);
+    }
+
+    /** Reads ahead on {@code threads} threads (more for object storage, where latency dominates). */
+    FileReadAhead(int threads) {
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lifeboat-read-ahead");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /** Queues {@code path}; {@code expectedSha1} (null: none) travels with it. */
     void submit(String relative, String expectedSha1, Path path) {
-        window.addLast(new Pending(relative, expectedSha1, path, pool.submit(() -> read(path))));
+        window.addLast(new Pending(relative, expectedSha1, path, null, pool.submit(() -> read(path))));
+    }
+
+    /**
+     * Queues the file {@code relative} ({@code xx/<sha1>}) of the bucket filestore {@code store}; when the
+     * bucket lacks it and {@code fallback} is not null, the local file {@code fallback} instead (the way
+     * modules that read the bucket first and the disk second find it).
+     */
+    void submit(String relative, String expectedSha1, Filestore store, Path fallback) {
+        Future<Read> result = pool.submit(() -> {
+            Optional<Filestore.Entry> entry = store.stat(relative);
+            if (entry.isEmpty()) return fallback == null ? new Missing() : read(fallback);
+            long size = entry.get().size();
+            if (size > KEEP) return new Deferred(size);
+            byte[] content;
+            try (InputStream in = store.open(relative)) {
+                content = in.readNBytes(KEEP + 1);
+            } catch (NoSuchFileException e) {
+                return new Missing();
+            }
+            if (content.length != size) throw new IOException("object " + relative + " changed size while it was read");
+            MessageDigest sha1 = FilestoreCapture.sha1();
+            CRC32 crc = new CRC32();
+            sha1.update(content);
+            crc.update(content);
+            return new Hashed(size, HexFormat.of().formatHex(sha1.digest()), crc.getValue(), content);
+        });
+        window.addLast(new Pending(relative, expectedSha1, fallback, store, result));
     }
 
     boolean full() {

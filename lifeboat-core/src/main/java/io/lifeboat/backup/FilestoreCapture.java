@@ -1,6 +1,8 @@
 package io.lifeboat.backup;
 
 import io.lifeboat.Printable;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.odoo.StoreFname;
 import io.lifeboat.ports.CaptureSink;
 import io.lifeboat.ports.SizedInputStream;
@@ -11,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
@@ -19,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -31,6 +35,8 @@ import java.util.zip.CheckedInputStream;
  * in the report, with the ids of the attachments that use them.
  */
 record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options options, Progress progress) {
+    /** Read-ahead threads for a bucket filestore: requests wait on the network, not on the disk. */
+    static final int OBJECT_THREADS = 8;
 
     /** Captures the filestore as the options say, reading the references on {@code conn}. */
     void run(Connection conn, CaptureSink sink, BackupReport report) throws SQLException, IOException {
@@ -57,9 +63,20 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
             st.setFetchSize(5000);
             try (ResultSet rs = st.executeQuery("SELECT DISTINCT store_fname FROM ir_attachment"
                     + " WHERE store_fname IS NOT NULL ORDER BY store_fname")) {
-                try (FileReadAhead ahead = new FileReadAhead()) {
+                Filestore bucket = instance.bucket();
+                AttachmentLayout layout = instance.layout();
+                try (FileReadAhead ahead = bucket == null ? new FileReadAhead() : new FileReadAhead(OBJECT_THREADS)) {
                     while (rs.next()) {
                         String name = rs.getString(1);
+                        if (bucket != null && layout.kind() == AttachmentLayout.Kind.ATTACHMENT_S3) {
+                            var sha1 = layout.sha1Of(name);
+                            if (sha1.isPresent()) {
+                                String rel = sha1.get().substring(0, 2) + "/" + sha1.get();
+                                ahead.submit(rel, sha1.get(), bucket, null);
+                                if (ahead.full()) captureNext(ahead, sink, report);
+                                continue;
+                            }
+                        }
                         var parsed = StoreFname.parse(name);
                         if (parsed.isEmpty()) {
                             report.unsafeNames++;
@@ -69,8 +86,12 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
                             continue;
                         }
                         String rel = parsed.get().relative();
-                        ahead.submit(
-                                rel, parsed.get().sha1(), instance.filestore().resolve(rel));
+                        Path local = instance.filestore().resolve(rel);
+                        if (bucket != null && layout.kind() == AttachmentLayout.Kind.PLAIN) {
+                            ahead.submit(rel, parsed.get().sha1(), bucket, local);
+                        } else {
+                            ahead.submit(rel, parsed.get().sha1(), local);
+                        }
                         if (ahead.full()) captureNext(ahead, sink, report);
                     }
                     while (!ahead.isEmpty()) captureNext(ahead, sink, report);
@@ -138,6 +159,16 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
                         "referenced file is a special file (FIFO, socket or device), not backed up: "
                                 + printable(relative));
             }
+            case FileReadAhead.Deferred d -> {
+                String sha1 = streamObject(sink, relative, p.store(), d.size());
+                report.files++;
+                report.fileBytes += d.size();
+                if (p.expectedSha1() != null && !sha1.equals(p.expectedSha1())) {
+                    report.corruptFiles++;
+                    addAffected(report, relative);
+                    warn(report, "object content does not match its name: " + relative + " (sha1 " + sha1 + ")");
+                }
+            }
             case FileReadAhead.Hashed h -> {
                 if (h.content() != null) {
                     sink.file(relative, h.size(), new ByteArrayInputStream(h.content()));
@@ -168,6 +199,19 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
         if (crc.getValue() != h.crc()) {
             throw new IOException("file " + relative + " changed while it was read");
         }
+    }
+
+    /** Streams an object of a bucket filestore once into the sink; returns the SHA-1 of what was written. */
+    private static String streamObject(CaptureSink sink, String relative, Filestore store, long size)
+            throws IOException {
+        MessageDigest md = sha1();
+        try (InputStream in = new SizedInputStream(
+                new DigestInputStream(store.open(relative), md),
+                size,
+                seen -> new IOException("object " + relative + " changed size while it was read"))) {
+            sink.file(relative, size, in);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** Looks up the attachment ids that reference the affected store names, within the same snapshot. */

@@ -157,7 +157,7 @@ public final class Backups {
             OutputStream stream,
             BackupRequest request,
             Reporting progress) {
-        if (mode != FilestoreMode.NONE) context.requireFilestore(target);
+        requireFiles(target, mode, request);
         boolean zip = request.target() == BackupRequest.Target.ZIP;
         ZipOptions zipOptions = ZipOptions.defaults().withLevel(request.level());
         CaptureSink sink;
@@ -170,13 +170,13 @@ public final class Backups {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        BackupReport report = engine(
-                        target,
-                        tools,
-                        new BackupEngine.Options(
-                                zip ? DumpFormat.PLAIN : DumpFormat.CUSTOM, -1, mode, request.strict()),
-                        progress)
-                .run(sink, Backups::manifest);
+        BackupReport report = capture(
+                target,
+                tools,
+                new BackupEngine.Options(zip ? DumpFormat.PLAIN : DumpFormat.CUSTOM, -1, mode, request.strict()),
+                request,
+                progress,
+                sink);
         return result(report, report.target, report.snapshot, null);
     }
 
@@ -190,7 +190,7 @@ public final class Backups {
                     "--kind " + request.snapshotKind() + " is not for backups",
                     "Use manual, scheduled or pre-restore.");
         }
-        if (mode != FilestoreMode.NONE) context.requireFilestore(target);
+        requireFiles(target, mode, request);
         BackupReport report;
         WriteStats stats;
         long adopted;
@@ -199,12 +199,13 @@ public final class Backups {
             SnapshotMeta meta =
                     new SnapshotMeta(instance, target.database(), k, request.tags(), null, null, null, null);
             SnapshotWriter writer = repo.repo().newSnapshot(meta, progress);
-            report = engine(
-                            target,
-                            tools,
-                            new BackupEngine.Options(DumpFormat.CUSTOM, 0, mode, request.strict()),
-                            progress)
-                    .run(writer, Backups::manifest);
+            report = capture(
+                    target,
+                    tools,
+                    new BackupEngine.Options(DumpFormat.CUSTOM, 0, mode, request.strict()),
+                    request,
+                    progress,
+                    writer);
             stats = writer.stats();
             adopted = writer.adoptedPacks();
         } catch (IOException e) {
@@ -221,16 +222,57 @@ public final class Backups {
         return result(report, context.displayLocation(), report.target, written);
     }
 
-    private static BackupEngine engine(
-            Context.Target target, PgTools tools, BackupEngine.Options options, Progress progress) {
-        return new BackupEngine(
-                new BackupEngine.Instance(
-                        target.connection(),
-                        target.database(),
-                        target.filestore(),
-                        tools.pgDump().path()),
-                options,
-                progress);
+    /**
+     * Captures {@code target} into {@code sink}; with a bucket in the request, the files of its layout are
+     * read from the bucket.
+     */
+    private static BackupReport capture(
+            Context.Target target,
+            PgTools tools,
+            BackupEngine.Options options,
+            BackupRequest request,
+            Progress progress,
+            CaptureSink sink) {
+        if (request.bucket() == null) {
+            return new BackupEngine(
+                            new BackupEngine.Instance(
+                                    target.connection(),
+                                    target.database(),
+                                    target.filestore(),
+                                    tools.pgDump().path()),
+                            options,
+                            progress)
+                    .run(sink, Backups::manifest);
+        }
+        try (ObjectStorage.Bucket bucket = ObjectStorage.open(request.bucket())) {
+            return new BackupEngine(
+                            new BackupEngine.Instance(
+                                    target.connection(),
+                                    target.database(),
+                                    target.filestore(),
+                                    tools.pgDump().path(),
+                                    bucket.filestore(),
+                                    bucket.layout()),
+                            options,
+                            progress)
+                    .run(sink, Backups::manifest);
+        } catch (IOException e) {
+            sink.abort();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails unless a backup with files can find them: in the bucket, or in the filestore directory. */
+    private void requireFiles(Context.Target target, FilestoreMode mode, BackupRequest request) {
+        if (mode == FilestoreMode.NONE) return;
+        if (request.bucket() == null) {
+            context.requireFilestore(target);
+        } else if (mode == FilestoreMode.ALL) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "--filestore all copies a filestore directory; it does not apply to a bucket",
+                    "Back up the referenced files (the default) with --bucket.");
+        }
     }
 
     private static JsonNode manifest(Connection conn, String database) throws SQLException {

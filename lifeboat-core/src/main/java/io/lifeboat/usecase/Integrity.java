@@ -21,8 +21,6 @@ import io.lifeboat.check.ModelSummary;
 import io.lifeboat.check.PrometheusMetrics;
 import io.lifeboat.check.StorageInfo;
 import io.lifeboat.check.Totals;
-import io.lifeboat.filestore.Filestore;
-import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.repair.ContentProvider;
 import io.lifeboat.repair.FilestoreQuarantine;
 import io.lifeboat.repair.FilestoreRepair;
@@ -30,9 +28,6 @@ import io.lifeboat.repair.IrrecoverableExport;
 import io.lifeboat.repair.PlannedFile;
 import io.lifeboat.repair.RepairOptions;
 import io.lifeboat.repair.RepairPlan;
-import io.lifeboat.storage.Backend;
-import io.lifeboat.storage.RetryPolicy;
-import io.lifeboat.storage.RetryingBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -112,12 +107,9 @@ public final class Integrity {
             if (request.jobs() != null) options = options.withThreads(Math.max(1, request.jobs()));
             CheckReport report;
             if (request.bucket() != null) {
-                try (Backend raw = ObjectStorage.open(request.bucket(), request.bucketOptions())) {
-                    AttachmentLayout layout = ObjectStorage.layout(request.layout(), request.storeBucket(), raw);
-                    Filestore bucket =
-                            ObjectStorage.bucketFilestore(new RetryingBackend(raw, RetryPolicy.defaults()), layout);
+                try (ObjectStorage.Bucket b = ObjectStorage.open(request.bucket())) {
                     report = FilestoreChecker.check(
-                            target.connection(), target.database(), bucket, layout, options, progress);
+                            target.connection(), target.database(), b.filestore(), b.layout(), options, progress);
                 }
             } else {
                 context.requireFilestore(target);

@@ -2,6 +2,7 @@ package io.lifeboat.usecase;
 
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.BucketFilestore;
 import io.lifeboat.api.FilestoreMigrateRequest;
 import io.lifeboat.api.FilestoreMigrateResult;
 import io.lifeboat.api.Observer;
@@ -101,6 +102,29 @@ public final class ObjectStorage {
                 ? t.dataDir()
                 : t.filestore().toAbsolutePath().getParent().getParent();
         return dataDir.resolve("lifeboat");
+    }
+
+    /**
+     * An open bucket filestore: the bare backend (closed with it), the layout, and the filestore over the
+     * backend wrapped to retry transient failures.
+     */
+    public record Bucket(Backend raw, AttachmentLayout layout, BackendFilestore filestore) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            raw.close();
+        }
+    }
+
+    /** Opens the bucket filestore {@code b} describes. */
+    public static Bucket open(BucketFilestore b) throws IOException {
+        Backend raw = open(b.location(), b.options());
+        try {
+            AttachmentLayout layout = layout(b.layout(), b.storeBucket(), raw);
+            return new Bucket(raw, layout, bucketFilestore(new RetryingBackend(raw, RetryPolicy.defaults()), layout));
+        } catch (RuntimeException e) {
+            raw.close();
+            throw e;
+        }
     }
 
     /** Opens a bucket location (bare: wrap it in a {@link RetryingBackend}). */
