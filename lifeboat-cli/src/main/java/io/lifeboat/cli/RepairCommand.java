@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.BucketFilestore;
 import io.lifeboat.api.CheckFinding;
 import io.lifeboat.api.CheckResult;
 import io.lifeboat.api.RepairRequest;
@@ -42,6 +43,9 @@ final class RepairCommand implements Callable<Integer> {
 
     @Mixin
     RepositoryOptions repository;
+
+    @Mixin
+    BucketOptions bucket;
 
     @Option(
             names = {"-d", "--database"},
@@ -117,6 +121,8 @@ final class RepairCommand implements Callable<Integer> {
                 exportIrrecoverable,
                 quarantineOrphans,
                 quarantineDir);
+        BucketFilestore objects = bucket.filestore();
+        if (objects != null) request = request.inBucket(objects);
         RepairResult r;
         try (Lifeboat lifeboat = Facades.open(instance, repository);
                 TerminalProgress progress = out.progress()) {

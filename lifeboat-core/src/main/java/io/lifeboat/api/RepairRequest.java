@@ -24,6 +24,8 @@ import java.util.List;
  *     apply}); nothing is ever deleted
  * @param quarantineDir the quarantine's base directory, on the filestore's file system; null for
  *     {@code <data_dir>/filestore-quarantine/<database>}
+ * @param bucket repair the filestore kept in this bucket instead of the local one: the missing objects of
+ *     its layout are uploaded (no quarantine there); null: the local filestore
  */
 public record RepairRequest(
         String database,
@@ -33,7 +35,30 @@ public record RepairRequest(
         int batchSize,
         Path exportIrrecoverable,
         boolean quarantineOrphans,
-        Path quarantineDir) {
+        Path quarantineDir,
+        BucketFilestore bucket) {
+
+    /** A repair of the local filestore. */
+    public RepairRequest(
+            String database,
+            List<Path> sources,
+            boolean fromRepository,
+            boolean apply,
+            int batchSize,
+            Path exportIrrecoverable,
+            boolean quarantineOrphans,
+            Path quarantineDir) {
+        this(
+                database,
+                sources,
+                fromRepository,
+                apply,
+                batchSize,
+                exportIrrecoverable,
+                quarantineOrphans,
+                quarantineDir,
+                null);
+    }
 
     /** Files placed between two re-checks unless a request says otherwise. */
     public static final int DEFAULT_BATCH_SIZE = 200;
@@ -57,6 +82,21 @@ public record RepairRequest(
                 batchSize,
                 exportIrrecoverable,
                 quarantineOrphans,
-                quarantineDir);
+                quarantineDir,
+                bucket);
+    }
+
+    /** This request, repairing the filestore in {@code b}. */
+    public RepairRequest inBucket(BucketFilestore b) {
+        return new RepairRequest(
+                database,
+                sources,
+                fromRepository,
+                apply,
+                batchSize,
+                exportIrrecoverable,
+                quarantineOrphans,
+                quarantineDir,
+                b);
     }
 }

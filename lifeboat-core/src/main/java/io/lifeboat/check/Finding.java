@@ -1,5 +1,6 @@
 package io.lifeboat.check;
 
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.odoo.StoreFname;
 
 /**
@@ -27,8 +28,19 @@ public record Finding(
         return new Finding(kind, null, null, null, null, null, relative, size, null, detail);
     }
 
-    /** The SHA-1 this finding's store_fname names, or null when it is not of the safe form {@code xx/<sha1>}. */
+    /**
+     * The SHA-1 this finding's store_fname names, or null when it is not of the safe form {@code xx/<sha1>}
+     * or the attachment_s3 form {@code s3://<bucket>/<sha1>}.
+     */
     public String sha1() {
+        if (storeFname != null && storeFname.startsWith("s3://")) {
+            int slash = storeFname.indexOf('/', 5);
+            return slash > 5 && AttachmentLayout.attachmentS3Bucket(storeFname.substring(5, slash))
+                    ? AttachmentLayout.attachmentS3(storeFname.substring(5, slash))
+                            .sha1Of(storeFname)
+                            .orElse(null)
+                    : null;
+        }
         return StoreFname.parse(storeFname).map(StoreFname::sha1).orElse(null);
     }
 }

@@ -41,12 +41,17 @@ public record AttachmentLayout(Kind kind, String bucket) {
     public AttachmentLayout {
         if (kind == null) throw new IllegalArgumentException("layout kind is required");
         if (kind == Kind.ATTACHMENT_S3) {
-            if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            if (!attachmentS3Bucket(bucket)) {
                 throw new IllegalArgumentException("not an S3 bucket name: " + bucket);
             }
         } else {
             bucket = null;
         }
+    }
+
+    /** Whether {@code name} is a valid S3 bucket name. */
+    public static boolean attachmentS3Bucket(String name) {
+        return name != null && name.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     }
 
     /** The plain layout. */

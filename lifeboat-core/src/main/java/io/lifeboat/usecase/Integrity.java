@@ -21,6 +21,9 @@ import io.lifeboat.check.ModelSummary;
 import io.lifeboat.check.PrometheusMetrics;
 import io.lifeboat.check.StorageInfo;
 import io.lifeboat.check.Totals;
+import io.lifeboat.filestore.Filestore;
+import io.lifeboat.filestore.LocalFilestore;
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.repair.ContentProvider;
 import io.lifeboat.repair.FilestoreQuarantine;
 import io.lifeboat.repair.FilestoreRepair;
@@ -166,10 +169,40 @@ public final class Integrity {
     private RepairResult repair(
             RepairRequest request, Context.Target target, List<ContentProvider> sources, Reporting progress)
             throws IOException {
+        if (request.bucket() == null) {
+            return repair(
+                    request,
+                    target,
+                    sources,
+                    new LocalFilestore(target.filestore()).withOwnershipOfRoot(),
+                    null,
+                    progress);
+        }
+        if (request.quarantineOrphans()) {
+            throw new LifeboatException(
+                    Kind.USAGE,
+                    "orphans are quarantined only in a local filestore",
+                    "Repair the bucket without --quarantine-orphans; 'lifeboat check --bucket' lists its orphans.");
+        }
+        try (ObjectStorage.Bucket b = ObjectStorage.open(request.bucket())) {
+            return repair(request, target, sources, b.filestore(), b.layout(), progress);
+        }
+    }
+
+    /** The repair of {@code filestore} ({@code layout} null: the local one, orphans may be quarantined). */
+    private RepairResult repair(
+            RepairRequest request,
+            Context.Target target,
+            List<ContentProvider> sources,
+            Filestore filestore,
+            AttachmentLayout layout,
+            Reporting progress)
+            throws IOException {
+        AttachmentLayout rows = layout == null ? AttachmentLayout.plain() : layout;
         // 2. Find what is missing, then where its content is.
         CheckReport before = FilestoreChecker.check(
-                target.connection(), target.database(), target.filestore(), CheckOptions.fast(), progress);
-        FilestoreRepair repair = new FilestoreRepair(target.filestore(), sources);
+                target.connection(), target.database(), filestore, rows, CheckOptions.fast(), progress);
+        FilestoreRepair repair = new FilestoreRepair(filestore, sources);
         RepairPlan plan = repair.plan(before, progress);
         List<Finding> orphans = request.quarantineOrphans() ? FilestoreQuarantine.orphans(before) : List.of();
         if (request.exportIrrecoverable() != null) {
@@ -190,7 +223,7 @@ public final class Integrity {
                     FilestoreQuarantine.quarantine(before, target.filestore(), base, target.connection(), progress);
         }
         CheckReport after = FilestoreChecker.check(
-                target.connection(), target.database(), target.filestore(), CheckOptions.fast(), progress);
+                target.connection(), target.database(), filestore, rows, CheckOptions.fast(), progress);
         return new RepairResult(
                 result(before),
                 plan(plan),
