@@ -107,6 +107,35 @@ public final class BackendFilestore implements Filestore {
         return true;
     }
 
+    /** Everything, with one listing of the prefix (not one per directory). */
+    @Override
+    public List<Entry> list() throws IOException {
+        List<Entry> all = new ArrayList<>();
+        for (ObjectInfo o : backend.list(base())) {
+            String relative = o.name().substring(base().length());
+            all.add(classify(relative, o.size()));
+        }
+        return all;
+    }
+
+    /** What the object at {@code relative} (to the prefix) is. */
+    private Entry classify(String relative, long size) {
+        if (flat) {
+            return Names.isSha1(relative)
+                    ? new Entry(relative.substring(0, 2) + "/" + relative, Entry.Kind.FILE, size, null)
+                    : new Entry(relative, Entry.Kind.STRAY, size, "unexpected object in the filestore");
+        }
+        String[] parts = relative.split("/", -1);
+        if (parts[0].equals(Names.CHECKLIST) && parts.length >= 2)
+            return new Entry(relative, Entry.Kind.MARKER, 0, null);
+        if (parts.length == 2 && Names.isBucket(parts[0])) {
+            return Names.isName(relative)
+                    ? new Entry(relative, Entry.Kind.FILE, size, null)
+                    : new Entry(relative, Entry.Kind.STRAY, size, "name is not the SHA-1 of a file in this directory");
+        }
+        return new Entry(relative, Entry.Kind.STRAY, size, "unexpected object in the filestore");
+    }
+
     @Override
     public Listing root() throws IOException {
         Set<String> directories = new LinkedHashSet<>();

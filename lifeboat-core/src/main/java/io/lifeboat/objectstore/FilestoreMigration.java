@@ -274,8 +274,16 @@ public final class FilestoreMigration {
                         report.rowsInScope++;
                         Optional<String> sha1 = source.sha1Of(fname);
                         if (sha1.isEmpty()) {
-                            if (target.matches(fname)) report.rowsAlreadyMigrated++;
-                            else report.rowsOtherForm++;
+                            Optional<String> migrated = target.sha1Of(fname);
+                            if (migrated.isEmpty()) {
+                                report.rowsOtherForm++;
+                            } else {
+                                report.rowsAlreadyMigrated++;
+                                // a run killed after its rewrite left the local copy: verified and removed now
+                                if (o.direction() == Direction.TO_BUCKET) {
+                                    contents.computeIfAbsent(migrated.get(), Content::new);
+                                }
+                            }
                             continue;
                         }
                         Content content = contents.computeIfAbsent(sha1.get(), Content::new);

@@ -1,5 +1,6 @@
 package io.lifeboat.objectstore;
 
+import io.lifeboat.LifeboatException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,15 +28,41 @@ final class MigrationJournal implements AutoCloseable {
     private final Path file;
     private final Map<String, Long> placed = new HashMap<>();
     private final BufferedWriter out;
+    private final FileChannel lockChannel;
     private boolean phase1Complete;
 
-    private MigrationJournal(Path file, BufferedWriter out) {
+    private MigrationJournal(Path file, BufferedWriter out, FileChannel lockChannel) {
         this.file = file;
         this.out = out;
+        this.lockChannel = lockChannel;
     }
 
     /** Opens (creating it if needed) the journal of the migration {@code header} describes. */
     static MigrationJournal open(Path file, String header) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel lock = FileChannel.open(
+                file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            java.nio.channels.FileLock held;
+            try {
+                held = lock.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+                held = null;
+            }
+            if (held == null) {
+                throw new LifeboatException(
+                        LifeboatException.Kind.CONFLICT,
+                        "another migration of this database is running (" + file + ")",
+                        "Wait for it to finish, or stop it; a stopped migration resumes when run again.");
+            }
+            return open(file, header, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static MigrationJournal open(Path file, String header, FileChannel lock) throws IOException {
         String first = "lifeboat-migrate 1 " + header;
         Map<String, Long> known = new HashMap<>();
         boolean complete = false;
@@ -59,10 +86,9 @@ final class MigrationJournal implements AutoCloseable {
                 Files.move(file, file.resolveSibling(file.getFileName() + ".old"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
         BufferedWriter w = Files.newBufferedWriter(
                 file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        MigrationJournal j = new MigrationJournal(file, w);
+        MigrationJournal j = new MigrationJournal(file, w, lock);
         j.placed.putAll(known);
         j.phase1Complete = complete;
         if (fresh) {
@@ -113,6 +139,10 @@ final class MigrationJournal implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        out.close();
+        try {
+            out.close();
+        } finally {
+            lockChannel.close(); // releases the lock
+        }
     }
 }

@@ -158,6 +158,24 @@ public abstract class FilestoreContractTest {
     }
 
     @Test
+    void listOfEverythingIsTheRootAndEachDirectoryItNames() throws Exception {
+        store.put(name(ALPHA), in(ALPHA));
+        store.put(name(BRAVO), in(BRAVO));
+        plant(name(ALPHA).substring(0, 2) + "/not-a-sha1", ALPHA);
+        plant("stray-at-the-top", BRAVO);
+        plant("checklist/" + name(BRAVO), new byte[0]);
+
+        Filestore.Listing root = store.root();
+        List<Filestore.Entry> walked = new java.util.ArrayList<>(root.entries());
+        for (String directory : root.directories()) walked.addAll(store.list(directory));
+        assertThat(store.list())
+                .extracting(Filestore.Entry::name, Filestore.Entry::kind)
+                .containsExactlyInAnyOrderElementsOf(walked.stream()
+                        .map(e -> org.assertj.core.groups.Tuple.tuple(e.name(), e.kind()))
+                        .toList());
+    }
+
+    @Test
     void listOfAnEmptyFilestoreIsEmpty() throws IOException {
         assertThat(store.list()).isEmpty();
     }

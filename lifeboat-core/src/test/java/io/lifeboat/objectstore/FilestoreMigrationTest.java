@@ -308,6 +308,19 @@ class FilestoreMigrationTest {
     }
 
     @Test
+    void twoMigrationsOfOneDatabaseDoNotRunAtOnce() throws Exception {
+        AttachmentLayout plain = AttachmentLayout.plain();
+        try (MigrationJournal held = MigrationJournal.open(journal, "test")) {
+            assertThatThrownBy(() -> run(s3backend, plain, options(Direction.TO_BUCKET, plain)))
+                    .isInstanceOf(LifeboatException.class)
+                    .hasMessageContaining("another migration of this database is running");
+        }
+        assertThat(s3backend.list("")).isEmpty();
+        assertThat(run(s3backend, plain, options(Direction.TO_BUCKET, plain)).phase)
+                .isEqualTo("complete");
+    }
+
+    @Test
     void aCorruptObjectIsNotBroughtBack() throws Exception {
         AttachmentLayout s3layout = AttachmentLayout.attachmentS3("odoo-files");
         run(s3backend, s3layout, options(Direction.TO_BUCKET, s3layout));
