@@ -170,12 +170,12 @@ final class FilestoreMigrateCommand implements Callable<Integer> {
                 "attachments: %d in scope, %d to rewrite, %d already migrated, %d of another storage (left alone)%n",
                 r.rowsInScope(), r.rowsToRewrite(), r.rowsAlreadyMigrated(), r.rowsOtherForm());
         o.printf(
-                "files: %d distinct, %d %s (%s) in %.1f s, %d already there%n",
+                "files: %d distinct, %d %s (%s)%s, %d already there%n",
                 r.contents(),
                 r.placed(),
                 r.dryRun() ? "to copy" : "copied",
                 Units.bytes(r.placedBytes()),
-                r.placeSeconds(),
+                r.dryRun() ? "" : String.format(java.util.Locale.ROOT, " in %.1f s", r.placeSeconds()),
                 r.alreadyThere());
         if (!r.dryRun() && r.phase().equals("complete")) {
             o.printf(

@@ -49,6 +49,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     RepositoryOptions repository;
 
+    @Mixin
+    BucketOptions bucket;
+
     @Parameters(
             index = "0",
             paramLabel = "BACKUP",
@@ -155,7 +158,8 @@ final class RestoreCommand implements Callable<Integer> {
                 allowSuperuser,
                 trustedDump,
                 owner,
-                dryRun);
+                dryRun,
+                bucket.filestore());
         RestoreResult result;
         try (Lifeboat lifeboat = Facades.open(instance, fromRepo ? repository : null);
                 TerminalProgress progress = out.progress()) {

@@ -198,6 +198,74 @@ class FilestoreMigrateCommandTest {
         assertThat(Files.exists(tmp.resolve("partial.zip"))).isFalse();
     }
 
+    /** Runs {@code lifeboat ARGS} as Main does, with the instance flags and the bucket credentials (no -d). */
+    private int main(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--db-host",
+                db.cluster().host(),
+                "--db-port",
+                Integer.toString(db.cluster().port()),
+                "--db-user",
+                db.owner(),
+                "--data-dir",
+                dataDir.toString(),
+                "--no-progress",
+                "--bucket-option",
+                "s3.region=" + S3ProxyServer.REGION,
+                "--bucket-option",
+                "s3.access-key=" + s3.accessKey(),
+                "--bucket-option",
+                "s3.secret-key=" + s3.secretKey()));
+        return Main.run(all.toArray(String[]::new));
+    }
+
+    private List<String> storeFnames(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.cluster().connect(database, db.owner());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    @Test
+    void restoresIntoABucketButNeverACopyIntoItsSourceBucket() throws Exception {
+        s3.createBucket("odoo-staging");
+        String staging = "s3:" + s3.endpoint() + "/odoo-staging/copy";
+        assertThat(cli(new FilestoreMigrateCommand(), "--to-bucket", location, "--layout", "attachment_s3")
+                        .exit())
+                .isEqualTo(ExitCode.OK);
+        Path zip = tmp.resolve("prod.zip");
+        assertThat(cli(new BackupCommand(), "-o", zip.toString(), "--bucket", location, "--layout", "attachment_s3")
+                        .exit())
+                .isEqualTo(ExitCode.OK);
+        List<Path> before = objects();
+        String copy = "cp_" + Long.toHexString(System.nanoTime());
+
+        // a copy into the production bucket is refused before anything is written
+        assertThat(main("restore", zip.toString(), "-d", copy, "--bucket", location, "--layout", "attachment_s3"))
+                .isEqualTo(ExitCode.CONFLICT);
+        assertThat(objects()).isEqualTo(before);
+        try (Connection c = db.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE '" + copy + "%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+
+        // into another bucket: the rows name it, every object is there, the check is clean
+        assertThat(main("restore", zip.toString(), "-d", copy, "--bucket", staging, "--layout", "attachment_s3"))
+                .isEqualTo(ExitCode.OK);
+        List<String> rows = storeFnames(copy);
+        assertThat(rows).isNotEmpty().allMatch(f -> f.startsWith("s3://odoo-staging/"));
+        assertThat(main("check", "-d", copy, "--bucket", staging, "--layout", "attachment_s3", "--deep"))
+                .isEqualTo(ExitCode.OK);
+        assertThat(Files.exists(dataDir.resolve("filestore").resolve(copy))).isFalse();
+        assertThat(storeFnames()).allMatch(f -> f.startsWith("s3://odoo-prod/")); // the source is untouched
+    }
+
     @Test
     void obviousMistakesAreUsageErrors() {
         var none = CheckCommandTest.run(new FilestoreMigrateCommand(), db, dataDir);

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param owner the role that owns the restored database; null: the owner of the database being replaced,
  *     else the connecting role
  * @param dryRun only plan: say what would be done and change nothing
+ * @param bucket restore the files into this bucket (in its layout) instead of the data_dir; a full restore
+ *     only; a copy whose backup names that bucket is refused; null: the data_dir
  */
 public record RestoreRequest(
         Source source,
@@ -36,7 +38,8 @@ public record RestoreRequest(
         boolean allowSuperuser,
         boolean trustedDump,
         String owner,
-        boolean dryRun) {
+        boolean dryRun,
+        BucketFilestore bucket) {
 
     /** The default number of parallel jobs. */
     public static final int DEFAULT_JOBS = 2;
@@ -56,7 +59,7 @@ public record RestoreRequest(
     /** A full restore of {@code source} into {@code database} (null: the backup's own name), no options. */
     public static RestoreRequest of(Source source, String database) {
         return new RestoreRequest(
-                source, database, Mode.FULL, null, false, DEFAULT_JOBS, false, false, false, false, null, false);
+                source, database, Mode.FULL, null, false, DEFAULT_JOBS, false, false, false, false, null, false, null);
     }
 
     public RestoreRequest withMode(Mode m) {
@@ -72,7 +75,8 @@ public record RestoreRequest(
                 allowSuperuser,
                 trustedDump,
                 owner,
-                dryRun);
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withCopy(Boolean c) {
@@ -88,12 +92,25 @@ public record RestoreRequest(
                 allowSuperuser,
                 trustedDump,
                 owner,
-                dryRun);
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withNeutralize(boolean n) {
         return new RestoreRequest(
-                source, database, mode, copy, n, jobs, replace, strict, allowSuperuser, trustedDump, owner, dryRun);
+                source,
+                database,
+                mode,
+                copy,
+                n,
+                jobs,
+                replace,
+                strict,
+                allowSuperuser,
+                trustedDump,
+                owner,
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withJobs(int n) {
@@ -109,22 +126,59 @@ public record RestoreRequest(
                 allowSuperuser,
                 trustedDump,
                 owner,
-                dryRun);
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withReplace(boolean r) {
         return new RestoreRequest(
-                source, database, mode, copy, neutralize, jobs, r, strict, allowSuperuser, trustedDump, owner, dryRun);
+                source,
+                database,
+                mode,
+                copy,
+                neutralize,
+                jobs,
+                r,
+                strict,
+                allowSuperuser,
+                trustedDump,
+                owner,
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withStrict(boolean s) {
         return new RestoreRequest(
-                source, database, mode, copy, neutralize, jobs, replace, s, allowSuperuser, trustedDump, owner, dryRun);
+                source,
+                database,
+                mode,
+                copy,
+                neutralize,
+                jobs,
+                replace,
+                s,
+                allowSuperuser,
+                trustedDump,
+                owner,
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withTrustedDump(boolean t) {
         return new RestoreRequest(
-                source, database, mode, copy, neutralize, jobs, replace, strict, allowSuperuser, t, owner, dryRun);
+                source,
+                database,
+                mode,
+                copy,
+                neutralize,
+                jobs,
+                replace,
+                strict,
+                allowSuperuser,
+                t,
+                owner,
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withOwner(String role) {
@@ -140,12 +194,25 @@ public record RestoreRequest(
                 allowSuperuser,
                 trustedDump,
                 role,
-                dryRun);
+                dryRun,
+                bucket);
     }
 
     public RestoreRequest withDryRun(boolean d) {
         return new RestoreRequest(
-                source, database, mode, copy, neutralize, jobs, replace, strict, allowSuperuser, trustedDump, owner, d);
+                source,
+                database,
+                mode,
+                copy,
+                neutralize,
+                jobs,
+                replace,
+                strict,
+                allowSuperuser,
+                trustedDump,
+                owner,
+                d,
+                bucket);
     }
 
     /**
@@ -202,5 +269,23 @@ public record RestoreRequest(
         public String toString() {
             return kind + " " + location;
         }
+    }
+
+    /** This request restoring the files into {@code b} (a full restore only). */
+    public RestoreRequest withBucket(BucketFilestore b) {
+        return new RestoreRequest(
+                source,
+                database,
+                mode,
+                copy,
+                neutralize,
+                jobs,
+                replace,
+                strict,
+                allowSuperuser,
+                trustedDump,
+                owner,
+                dryRun,
+                b);
     }
 }

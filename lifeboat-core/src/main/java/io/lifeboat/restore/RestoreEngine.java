@@ -5,6 +5,7 @@ import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.filestore.Filestore;
 import io.lifeboat.filestore.Filestores;
 import io.lifeboat.filestore.LocalFilestore;
+import io.lifeboat.odoo.AttachmentLayout;
 import io.lifeboat.ports.RestoreSource;
 import io.lifeboat.postgres.ParallelPlainLoader;
 import io.lifeboat.postgres.PgConnection;
@@ -126,6 +127,11 @@ public final class RestoreEngine {
     private final RestoreReport report = new RestoreReport();
     private Path odooBin;
     private Path odooConfig;
+    /** With {@link #filesInto}: the bucket the files go to, its layout and bucket name. */
+    private Filestore bucketFiles;
+
+    private AttachmentLayout bucketLayout;
+    private String bucketName;
     /** The role the dump is loaded, neutralized and verified as (the restore role, or the connecting one). */
     private PgConnection loadAs;
     /** What this run made and has not committed yet. */
@@ -145,6 +151,21 @@ public final class RestoreEngine {
     public RestoreEngine neutralizeWith(Path odooBinPath, Path config) {
         this.odooBin = odooBinPath;
         this.odooConfig = config;
+        return this;
+    }
+
+    /**
+     * Restores the files into a bucket filestore instead of the data_dir: content-addressed objects are only
+     * ever added (never replaced), so nothing is restored aside or swapped there. The restored rows are
+     * normalized to {@code xx/<sha1>}, verified against the bucket, and written in {@code layout}'s form.
+     * A restore under another name than the backup's database (a copy) is refused before any file is written
+     * when the backup's rows name {@code bucketName}: a copy never writes into its source's bucket. Only for a
+     * full restore.
+     */
+    public RestoreEngine filesInto(Filestore bucket, AttachmentLayout layout, String bucketName) {
+        this.bucketFiles = bucket;
+        this.bucketLayout = layout;
+        this.bucketName = bucketName;
         return this;
     }
 
@@ -193,7 +214,14 @@ public final class RestoreEngine {
             }
             report.owner = wantDb ? owner : null;
             Path finalDir = target.filestore(name);
-            boolean dirExists = Files.exists(finalDir);
+            boolean toBucket = bucketFiles != null;
+            if (toBucket && options.mode() != Mode.FULL) {
+                throw new LifeboatException(
+                        Kind.USAGE,
+                        "a restore into a bucket restores the database and its files together",
+                        "Restore the whole backup with --bucket, or restore without --bucket.");
+            }
+            boolean dirExists = !toBucket && Files.exists(finalDir);
             if (!options.replace() && ((wantDb && dbExists) || (wantFiles && dirExists))) {
                 throw new LifeboatException(
                         Kind.CONFLICT,
@@ -223,14 +251,14 @@ public final class RestoreEngine {
                     ledger.add(dbRes, () -> withAdmin(a -> a.dropQuietly(tmpName)));
                     admin.createDatabase(tmpName, isolate ? role.name() : owner, loadAs);
                 }
-                if (wantFiles) ledger.add(dirRes, () -> Trees.remove(tmpDir));
+                if (wantFiles && !toBucket) ledger.add(dirRes, () -> Trees.remove(tmpDir));
                 ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "lifeboat-restore");
                     t.setDaemon(true);
                     return t;
                 });
                 try {
-                    Future<?> files = wantFiles
+                    Future<?> files = wantFiles && !toBucket
                             ? pool.submit(() -> {
                                 long t0 = System.nanoTime();
                                 Files.createDirectories(tmpDir);
@@ -254,9 +282,15 @@ public final class RestoreEngine {
                 }
                 String verifyDb = wantDb ? tmpName : (dbExists ? name : null);
                 if (wantDb) database().finish(tmpName);
+                if (toBucket) {
+                    BucketRows.normalize(loadAs, tmpName, bucketName, report.copy);
+                    long t0 = System.nanoTime();
+                    new FilestoreExtraction(source, bucketFiles, options.jobs(), ledger, progress, report).run();
+                    report.filestoreMillis = (System.nanoTime() - t0) / 1_000_000;
+                }
                 // a database-only restore next to no filestore at all: nothing to compare the files with
-                Path checkFiles = wantFiles ? tmpDir : Files.isDirectory(finalDir) ? finalDir : null;
-                if (checkFiles == null) {
+                Path checkFiles = toBucket ? null : wantFiles ? tmpDir : Files.isDirectory(finalDir) ? finalDir : null;
+                if (checkFiles == null && !toBucket) {
                     report.verification.filesChecked = false;
                     report.notes.add("referenced files not checked: " + finalDir
                             + " does not exist (database-only restore); restore the filestore with --filestore-only");
@@ -266,10 +300,11 @@ public final class RestoreEngine {
                     verifier.verify(
                             wantDb ? loadAs : target.connection(),
                             verifyDb,
-                            checkFiles == null ? null : new LocalFilestore(checkFiles),
+                            toBucket ? bucketFiles : checkFiles == null ? null : new LocalFilestore(checkFiles),
                             wantDb);
                 }
                 verifier.failIfUnsafe(options.strict());
+                if (toBucket) BucketRows.write(loadAs, tmpName, bucketLayout);
                 if (role != null) {
                     admin.handOver(tmpName, role.name(), owner);
                     role.drop(admin);
@@ -278,7 +313,7 @@ public final class RestoreEngine {
                 } else if (wantDb && !owner.equals(me.name())) {
                     admin.handOver(tmpName, me.name(), owner);
                 }
-                if (wantFiles) Trees.sync(tmpDir);
+                if (wantFiles && !toBucket) Trees.sync(tmpDir);
                 String rollbackName = Rollbacks.asideName(name);
                 synchronized (ledger) { // an interruption waits for the swap, or comes before it
                     ledger.checkCancelled();
@@ -292,7 +327,7 @@ public final class RestoreEngine {
                                     wantDb && dbExists,
                                     rollbackName,
                                     finalDir,
-                                    wantFiles ? tmpDir : null,
+                                    wantFiles && !toBucket ? tmpDir : null,
                                     dirExists,
                                     target.filestore(rollbackName)));
                     report.rollbackDatabase = point.database();

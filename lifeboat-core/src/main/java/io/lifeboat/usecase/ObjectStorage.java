@@ -127,6 +127,15 @@ public final class ObjectStorage {
         }
     }
 
+    /**
+     * The name of the bucket the objects are in: the S3 bucket of the location, else the name attachment_s3
+     * rows carry; null when neither is known.
+     */
+    static String bucketName(Bucket b) {
+        if (b.raw() instanceof S3Backend s3) return s3.config().bucket();
+        return b.layout().bucket();
+    }
+
     /** Opens a bucket location (bare: wrap it in a {@link RetryingBackend}). */
     static Backend open(String location, Map<String, String> options) throws IOException {
         if (location == null || location.isBlank()) {

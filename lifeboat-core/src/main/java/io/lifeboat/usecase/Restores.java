@@ -95,7 +95,27 @@ public final class Restores {
         };
         if (request.dryRun()) return RestoreResult.of(plan(request, source, target, mode, inst));
         progress.checkCancelled();
-        RestoreReport report = new RestoreEngine(
+        if (request.bucket() != null) {
+            try (ObjectStorage.Bucket bucket = ObjectStorage.open(request.bucket())) {
+                return RestoreResult.of(restored(engine(request, target, mode, inst, tools, progress)
+                        .filesInto(bucket.filestore(), bucket.layout(), ObjectStorage.bucketName(bucket))
+                        .run(source)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return RestoreResult.of(
+                restored(engine(request, target, mode, inst, tools, progress).run(source)));
+    }
+
+    private static RestoreEngine engine(
+            RestoreRequest request,
+            String target,
+            RestoreEngine.Mode mode,
+            OdooInstance inst,
+            PgTools tools,
+            Reporting progress) {
+        return new RestoreEngine(
                         RestoreEngine.Target.of(inst.connection(), inst.dataDir(), tools),
                         new RestoreEngine.Options(
                                 target,
@@ -109,9 +129,7 @@ public final class Restores {
                                 request.trustedDump(),
                                 request.owner()),
                         progress)
-                .neutralizeWith(inst.odooBin(), inst.odooBin() == null ? null : inst.configFile())
-                .run(source);
-        return RestoreResult.of(restored(report));
+                .neutralizeWith(inst.odooBin(), inst.odooBin() == null ? null : inst.configFile());
     }
 
     /** The restore engine's report as the result record (also what the demo reports of its restore). */
