@@ -8,9 +8,7 @@ import io.lifeboat.api.FilestoreMigrateResult;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -71,21 +69,8 @@ final class FilestoreMigrateCommand implements Callable<Integer> {
         String fromBucket;
     }
 
-    @Option(
-            names = "--bucket-option",
-            paramLabel = "KEY=VALUE",
-            description = "Storage option, e.g. s3.region=eu-west-1, s3.access-key=... (repeatable; credentials"
-                    + " also from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
-    Map<String, String> bucketOptions = new LinkedHashMap<>();
-
-    @Option(names = "--layout", paramLabel = "LAYOUT", description = "plain (default) or attachment_s3.")
-    String layout = "plain";
-
-    @Option(
-            names = "--store-bucket",
-            paramLabel = "NAME",
-            description = "attachment_s3: the bucket name store_fname carries (default: the location's bucket).")
-    String storeBucket;
+    @Mixin
+    BucketAccessOptions access;
 
     @Option(names = "--dry-run", description = "Count what would be copied; change nothing.")
     boolean dryRun;
@@ -133,9 +118,9 @@ final class FilestoreMigrateCommand implements Callable<Integer> {
                 database,
                 toBucket,
                 toBucket ? direction.toBucket : direction.fromBucket,
-                bucketOptions,
-                layout,
-                storeBucket,
+                access.options,
+                access.layout,
+                access.storeBucket,
                 dryRun,
                 maxId,
                 models,

@@ -394,11 +394,7 @@ public final class FilestoreMigration {
             }
         }
         progress.phase(o.direction() == Direction.TO_BUCKET ? "upload" : "download", bytes, "bytes");
-        ExecutorService pool = Executors.newFixedThreadPool(o.jobs(), r -> {
-            Thread t = new Thread(r, "lifeboat-migrate");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool("lifeboat-migrate");
         try {
             List<Future<?>> window = new ArrayList<>();
             AtomicInteger failed = new AtomicInteger();
@@ -522,11 +518,7 @@ public final class FilestoreMigration {
         Filestore at = o.direction() == Direction.TO_BUCKET ? bucket : local;
         progress.phase("verify", contents.size(), "files");
         Map<String, Long> sizes = sizes(at);
-        ExecutorService pool = Executors.newFixedThreadPool(o.jobs(), r -> {
-            Thread t = new Thread(r, "lifeboat-verify");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool("lifeboat-verify");
         try {
             List<Future<?>> window = new ArrayList<>();
             for (Content c : contents.values()) {
@@ -680,6 +672,15 @@ public final class FilestoreMigration {
                     e);
         }
         return inUse;
+    }
+
+    /** {@code --jobs} daemon threads named {@code name}. */
+    private ExecutorService pool(String name) {
+        return Executors.newFixedThreadPool(o.jobs(), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static double seconds(long since) {
