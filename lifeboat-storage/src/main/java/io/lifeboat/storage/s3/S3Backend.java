@@ -99,6 +99,9 @@ public final class S3Backend implements Backend {
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
+        if (config.apiCallAttemptTimeout() != null) {
+            builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(config.apiCallAttemptTimeout()));
+        }
         if (config.region() != null) {
             builder.region(Region.of(config.region()));
         } else if (config.endpoint() != null) {

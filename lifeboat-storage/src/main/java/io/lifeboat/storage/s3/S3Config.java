@@ -3,6 +3,7 @@ package io.lifeboat.storage.s3;
 import io.lifeboat.storage.ObjectNames;
 import io.lifeboat.storage.Redaction;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,6 +27,8 @@ import java.util.Map;
  * @param multipartThreshold objects larger than this many bytes are uploaded in parts
  * @param partSize bytes per part of a multipart upload (at least 5 MiB); one part is held in memory
  *     per running upload
+ * @param apiCallAttemptTimeout the longest one HTTP attempt of a request may take before it is
+ *     abandoned and retried (a transient failure); {@code null} for the SDK's default (none)
  */
 public record S3Config(
         URI endpoint,
@@ -37,7 +40,8 @@ public record S3Config(
         String secretKey,
         boolean checksumsWhenRequired,
         long multipartThreshold,
-        long partSize) {
+        long partSize,
+        Duration apiCallAttemptTimeout) {
 
     /** The smallest part S3 accepts (except for the last part). */
     public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -68,6 +72,9 @@ public record S3Config(
             throw new IllegalArgumentException(
                     "s3 multipart threshold must be between 0 and 5 GiB, got " + multipartThreshold + " bytes");
         }
+        if (apiCallAttemptTimeout != null && (apiCallAttemptTimeout.isNegative() || apiCallAttemptTimeout.isZero())) {
+            throw new IllegalArgumentException("s3 attempt timeout must be positive, got " + apiCallAttemptTimeout);
+        }
         Redaction.addSecret(secretKey);
     }
 
@@ -86,7 +93,8 @@ public record S3Config(
                 .credentials(accessKey, secretKey)
                 .checksumsWhenRequired(checksumsWhenRequired)
                 .multipartThreshold(multipartThreshold)
-                .partSize(partSize);
+                .partSize(partSize)
+                .apiCallAttemptTimeout(apiCallAttemptTimeout);
     }
 
     /**
@@ -95,7 +103,9 @@ public record S3Config(
      * s3.access-key}, {@code s3.secret-key}, {@code s3.path-style} ({@code true}/{@code false}),
      * {@code s3.checksums} ({@code when-required}/{@code when-supported}; default when-required
      * with an endpoint, when-supported on AWS), {@code s3.multipart-threshold} and {@code
-     * s3.part-size} (bytes, or with a {@code K}, {@code M}, {@code G} suffix, powers of 1024).
+     * s3.part-size} (bytes, or with a {@code K}, {@code M}, {@code G} suffix, powers of 1024),
+     * {@code s3.attempt-timeout} (whole seconds, e.g. {@code 30}: the longest one HTTP attempt may
+     * take before it is abandoned and retried; default none).
      */
     public static S3Config parse(String location, Map<String, String> options) {
         if (!location.startsWith("s3:")) {
@@ -153,6 +163,7 @@ public record S3Config(
                             });
                 case "s3.multipart-threshold" -> builder.multipartThreshold(parseSize(option.getKey(), value));
                 case "s3.part-size" -> builder.partSize(parseSize(option.getKey(), value));
+                case "s3.attempt-timeout" -> builder.apiCallAttemptTimeout(parseSeconds(option.getKey(), value));
                 default -> {
                     if (option.getKey().startsWith("s3.")) {
                         throw new IllegalArgumentException("unknown s3 option: " + option.getKey());
@@ -169,7 +180,7 @@ public record S3Config(
                 + ", region=" + region + ", bucket=" + bucket + ", prefix=" + prefix + ", pathStyle=" + pathStyle
                 + ", accessKey=" + accessKey + ", secretKey=" + (secretKey == null ? "null" : Redaction.MASK)
                 + ", checksumsWhenRequired=" + checksumsWhenRequired + ", multipartThreshold=" + multipartThreshold
-                + ", partSize=" + partSize + "]";
+                + ", partSize=" + partSize + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout + "]";
     }
 
     static long parseSize(String option, String value) {
@@ -198,6 +209,19 @@ public record S3Config(
             throw new IllegalArgumentException(
                     "invalid size for " + option + ": '" + value + "'; use a number of bytes, e.g. 16M");
         }
+    }
+
+    private static Duration parseSeconds(String option, String value) {
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "invalid value for " + option + ": '" + value + "'; use a positive number of seconds, e.g. 30");
     }
 
     private static boolean parseBoolean(String option, String value) {
@@ -234,6 +258,7 @@ public record S3Config(
         private boolean checksumsWhenRequired;
         private long multipartThreshold = DEFAULT_MULTIPART_THRESHOLD;
         private long partSize = DEFAULT_PART_SIZE;
+        private Duration apiCallAttemptTimeout;
 
         private Builder() {}
 
@@ -284,6 +309,12 @@ public record S3Config(
             return this;
         }
 
+        /** The longest one HTTP attempt may take; {@code null} for the SDK's default. */
+        public Builder apiCallAttemptTimeout(Duration timeout) {
+            this.apiCallAttemptTimeout = timeout;
+            return this;
+        }
+
         public S3Config build() {
             return new S3Config(
                     endpoint,
@@ -295,7 +326,8 @@ public record S3Config(
                     secretKey,
                     checksumsWhenRequired,
                     multipartThreshold,
-                    partSize);
+                    partSize,
+                    apiCallAttemptTimeout);
         }
 
         @Override
