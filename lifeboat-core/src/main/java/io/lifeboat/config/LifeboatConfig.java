@@ -65,6 +65,7 @@ public record LifeboatConfig(
             "s3.checksums",
             "s3.part-size",
             "s3.multipart-threshold",
+            "s3.attempt-timeout",
             "sftp.known-hosts",
             "sftp.host-key",
             "sftp.accept-new-host-key",
