@@ -58,6 +58,17 @@ record FilestoreCapture(BackupEngine.Instance instance, BackupEngine.Options opt
                 report.referencedFiles = rs.getLong(2);
             }
         }
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM ir_attachment WHERE type = 'cloud_storage'")) {
+            rs.next();
+            long cloud = rs.getLong(1);
+            if (cloud > 0) {
+                warn(
+                        report,
+                        cloud + " attachments are Odoo cloud storage blobs (type cloud_storage): their content is"
+                                + " not in this backup (nor in Odoo's own)");
+            }
+        }
         progress.phase("filestore", report.referencedFiles, "files");
         try (Statement st = conn.createStatement()) {
             st.setFetchSize(5000);

@@ -170,6 +170,18 @@ class BucketBackupTest {
     }
 
     @Test
+    void odooCloudStorageAttachmentsAreReportedNotCaptured() throws Exception {
+        try (Connection c = db.connect();
+                var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO ir_attachment (name, type, url, res_model, res_id) VALUES"
+                    + " ('blob.pdf', 'cloud_storage', 'https://blob.example/container/blob.pdf', 'res.partner', 1)");
+        }
+        BackupReport r = backup(tmp.resolve("cloud.zip"), null, null);
+        assertThat(r.warnings).anyMatch(w -> w.startsWith("1 attachments are Odoo cloud storage blobs"));
+        assertThat(r.missingFiles).isZero();
+    }
+
+    @Test
     void attachmentS3RowsAreReadByKeyAndLocalRowsFromDisk() throws Exception {
         List<String> moved = moveToBucket(n -> n.substring(3));
         try (Connection c = db.connect();
