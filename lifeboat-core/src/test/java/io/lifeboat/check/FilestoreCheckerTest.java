@@ -65,6 +65,24 @@ class FilestoreCheckerTest {
     }
 
     @Test
+    void otherStoragesAreNamedInWarningsNotChecked() throws Exception {
+        odoo.attach("res.partner", 1, "a.txt", "alpha".getBytes(UTF_8));
+        // OCA fs_attachment: <storage code>://<path>, not content-addressed
+        odoo.row("res.partner", 2, "b.pdf", "s3_prod://res-partner-2-1.pdf", null, 12L, null);
+        // Odoo's own cloud storage: no store_fname, the content is at the url
+        odoo.sql("INSERT INTO ir_attachment (name, type, url, res_model, res_id) VALUES"
+                + " ('c.pdf', 'cloud_storage', 'https://blob.example/c.pdf', 'res.partner', 3)");
+
+        CheckReport r = check(false);
+
+        assertThat(r.storage().externalRows()).isEqualTo(1);
+        assertThat(r.warnings())
+                .anyMatch(w -> w.startsWith("1 attachments are Odoo cloud storage blobs"))
+                .anyMatch(w -> w.startsWith("1 attachments name another storage (s3_prod://)"));
+        assertThat(r.clean()).isTrue();
+    }
+
+    @Test
     void missingFileIsReportedPerRowWithItsRecord() throws Exception {
         long a = odoo.attach("res.partner", 1, "contract.pdf", "contract".getBytes(UTF_8));
         long b = odoo.attach("sale.order", 9, "copy.pdf", "contract".getBytes(UTF_8));
