@@ -315,7 +315,8 @@ public final class FilestoreMigration {
         if (!o.models().isEmpty()) parts.add("res_model = ANY(?)");
         if (parts.isEmpty()) return inScope ? "" : " AND false";
         String all = String.join(" AND ", parts);
-        return inScope ? " AND " + all : " AND NOT (" + all + ")";
+        // a row without res_model is outside a --models scope, not unknown
+        return inScope ? " AND " + all : " AND NOT COALESCE(" + all + ", false)";
     }
 
     private int bindScope(PreparedStatement ps, int index) throws SQLException {

@@ -87,7 +87,7 @@ class FilestoreMigrationHttpFaultsTest {
                 .endpoint(proxy.endpoint())
                 .multipartThreshold(256 * 1024)
                 .partSize(5 * 1024 * 1024)
-                .apiCallAttemptTimeout(Duration.ofSeconds(1))
+                .apiCallAttemptTimeout(Duration.ofSeconds(4)) // a 5 MiB part on a loaded machine fits; a hang costs 4 s
                 .build());
         journal = tmp.resolve("data/lifeboat/migrate.journal");
         Random rnd = new Random(11);
@@ -139,10 +139,12 @@ class FilestoreMigrationHttpFaultsTest {
 
     @Test
     void serverErrorsThrottlingAndTimeoutsAreRetriedBothWays() throws Exception {
-        // Each fault is retried by the SDK first (4 attempts by default), then by RetryingBackend. SlowDown
-        // costs most time: the SDK backs off 0.25 to 0.5 s before its first retry of a throttled request.
-        proxy.faults(0.15, 0.10, 0.02);
-        Report r = run(Direction.TO_BUCKET);
+        // Each fault is retried by the SDK first (4 attempts by default, while its retry quota lasts: under
+        // this many faults it runs out and the SDK gives up at once), then by RetryingBackend. A multipart
+        // upload (4 requests here) must get every request through in one attempt of RetryingBackend, so the
+        // test allows it 25. SlowDown costs most time: the SDK backs off 0.25 to 0.5 s before a throttled retry.
+        proxy.faults(0.12, 0.08, 0.02).script(Action.HANG, Action.INTERNAL_ERROR, Action.SLOW_DOWN);
+        Report r = run(Direction.TO_BUCKET, 25);
         Map<Action, Long> toBucket = proxy.counts();
         assertThat(r.phase).isEqualTo("complete");
         assertThat(r.placed).isEqualTo(82); // 81 + the shared one
@@ -155,7 +157,7 @@ class FilestoreMigrationHttpFaultsTest {
         assertThat(toBucket.get(Action.HANG)).as("%s", toBucket).isPositive();
         assertInTheBucket();
 
-        Report back = run(Direction.TO_LOCAL);
+        Report back = run(Direction.TO_LOCAL, 25);
         Map<Action, Long> total = proxy.counts();
         assertThat(back.phase).isEqualTo("complete");
         assertThat(back.placed).isEqualTo(82);

@@ -237,6 +237,25 @@ class FilestoreMigrationTest {
     }
 
     @Test
+    void aModelsScopeKeepsTheLocalFilesRowsOutsideItStillName() throws Exception {
+        AttachmentLayout plain = AttachmentLayout.plain();
+        long first = rows.keySet().stream().sorted().findFirst().orElseThrow(); // a res.partner row
+        String sha1 = rows.get(first);
+        // a row without res_model (outside any --models scope) names the same file
+        odoo.row(null, 0, "orphaned model", MiniOdoo.storeFname(sha1), sha1, null, null);
+        Report r = run(
+                s3backend,
+                plain,
+                new Options(
+                        Direction.TO_BUCKET, plain, false, null, List.of("res.partner"), 7, 4, false, false, false));
+        assertThat(r.phase).isEqualTo("complete");
+        assertThat(r.sourceKeptInUse).isEqualTo(1);
+        assertThat(Files.exists(odoo.path(sha1))).isTrue();
+        assertThat(s3backend.stat(MiniOdoo.storeFname(sha1))).isPresent();
+        assertEveryRowResolves(plain, false);
+    }
+
+    @Test
     void storageFaultsAreRetriedAndTheEndStateIsWhole() throws Exception {
         AttachmentLayout plain = AttachmentLayout.plain();
         FaultyBackend faulty = new FaultyBackend(s3backend, d -> {})

@@ -62,6 +62,8 @@ public final class FaultyHttpProxy implements AutoCloseable {
     /** The longest a hanging request is held before the proxy closes it. */
     public static final int HANG_LIMIT_MILLIS = 5_000;
 
+    private final java.util.ArrayDeque<Action> scripted = new java.util.ArrayDeque<>(); // guarded by this
+
     private static final int MAX_HEAD = 64 * 1024;
     private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
 
@@ -130,7 +132,18 @@ public final class FaultyHttpProxy implements AutoCloseable {
         return "FaultyHttpProxy[" + endpoint() + " -> " + target + ", " + counts() + "]";
     }
 
+    /** The next requests get {@code actions}, one each, in order; then the random draw resumes. */
+    public synchronized FaultyHttpProxy script(Action... actions) {
+        scripted.addAll(java.util.List.of(actions));
+        return this;
+    }
+
     private synchronized Action decide() {
+        if (!scripted.isEmpty()) {
+            Action next = scripted.removeFirst();
+            counts.get(next).incrementAndGet();
+            return next;
+        }
         double x = random.nextDouble();
         Action action = x < p500
                 ? Action.INTERNAL_ERROR
