@@ -161,11 +161,16 @@ class FilestoreMigrateKillTest {
         }
     }
 
+    /** Files in the filestore; while the migration removes some, a walk may trip over one: then it counts again. */
     private static long localFiles(Path filestore) throws Exception {
-        try (Stream<Path> walk = Files.walk(filestore)) {
-            return walk.filter(p ->
-                            Files.isRegularFile(p) && !filestore.relativize(p).startsWith("checklist"))
-                    .count();
+        while (true) {
+            try (Stream<Path> walk = Files.walk(filestore)) {
+                return walk.filter(p -> Files.isRegularFile(p)
+                                && !filestore.relativize(p).startsWith("checklist"))
+                        .count();
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                // a file or directory removed during the walk
+            }
         }
     }
 
