@@ -170,6 +170,15 @@ public final class Lifeboat implements AutoCloseable {
         return backups.demo(request, observer);
     }
 
+    /**
+     * The retention decision of {@code forget} for any list of backup times, newest first: for each, the
+     * reasons to keep it (empty: it may be forgotten). The server applies it to its own backups.
+     */
+    public static List<List<String>> retention(
+            List<java.time.Instant> newestFirst, ForgetPolicy policy, java.time.ZoneId zone) {
+        return Snapshots.keepReasons(newestFirst, policy, zone);
+    }
+
     /** This machine's name: the instance a snapshot is labelled with when a request names none. */
     public static String machineName() {
         return Backups.machineName();

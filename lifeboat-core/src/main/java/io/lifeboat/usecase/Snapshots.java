@@ -51,6 +51,7 @@ import io.lifeboat.storage.ObjectInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -189,6 +190,15 @@ public final class Snapshots {
                         p.keepYearly(),
                         p.keepWithin(),
                         p.keepTags());
+    }
+
+    /**
+     * Applies a retention policy to the times of one group of backups, newest first: for each, the reasons to
+     * keep it (empty: forget it). The newest is always kept; an empty policy means the default one.
+     */
+    public static List<List<String>> keepReasons(List<Instant> newestFirst, ForgetPolicy policy, ZoneId zone) {
+        return io.lifeboat.repository.Forget.keepReasons(
+                newestFirst, Instant::toString, t -> t, t -> List.of(), retention(policy), zone);
     }
 
     private static RetentionPolicy retention(ForgetPolicy p) {

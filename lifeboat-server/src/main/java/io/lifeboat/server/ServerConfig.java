@@ -1,0 +1,261 @@
+package io.lifeboat.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.api.InstanceSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The server's configuration file (YAML), validated as a whole at start: every mistake is reported with
+ * the key it concerns, and nothing starts on a file with unknown keys. Secrets (catalog password, database
+ * passwords) are read from the file or from files it names, and are never printed.
+ *
+ * @param listenHost address the HTTP API listens on
+ * @param listenPort port of the HTTP API (0 picks a free one)
+ * @param serverName the name this worker reports and that environments are bound to
+ * @param catalogUrl {@code sqlite:/path/catalog.db} or {@code jdbc:postgresql://…}
+ * @param catalogUser PostgreSQL catalog user, or null
+ * @param catalogPassword PostgreSQL catalog password, or null
+ * @param store storage location (path, {@code s3:…}, {@code sftp://…}) that holds the backups; every worker
+ *     of one catalog must reach the same store
+ * @param storeOptions storage options (as the CLI's {@code --repo-option})
+ * @param spool local directory for backups being written and downloads being restored
+ * @param secretFile file holding the key that signs download links (created with 32 random bytes when absent)
+ * @param bootstrapTokenFile optional file with the first portal admin's token, registered at start when no
+ *     user exists
+ * @param workers how many jobs this worker runs at once
+ * @param pollSeconds how often the scheduler looks for due jobs
+ * @param heartbeatSeconds how often this worker reports itself
+ * @param instances Odoo instances on this server, by name
+ */
+public record ServerConfig(
+        String listenHost,
+        int listenPort,
+        String serverName,
+        String catalogUrl,
+        String catalogUser,
+        String catalogPassword,
+        String store,
+        Map<String, String> storeOptions,
+        Path spool,
+        Path secretFile,
+        Path bootstrapTokenFile,
+        int workers,
+        double pollSeconds,
+        int heartbeatSeconds,
+        Map<String, InstanceSettings> instances) {
+
+    private static final Set<String> KEYS = Set.of(
+            "listen",
+            "server-name",
+            "catalog",
+            "catalog-user",
+            "catalog-password",
+            "catalog-password-file",
+            "store",
+            "store-options",
+            "spool",
+            "secret-file",
+            "bootstrap-token-file",
+            "workers",
+            "poll-seconds",
+            "heartbeat-seconds",
+            "instances");
+    private static final Set<String> INSTANCE_KEYS =
+            Set.of("odoo-conf", "host", "port", "user", "password", "password-file", "data-dir", "pg-bin", "sslmode");
+
+    public ServerConfig {
+        storeOptions = Map.copyOf(storeOptions);
+        instances = Map.copyOf(instances);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", server=" + serverName + ", catalog="
+                + catalogUrl + ", store=" + io.lifeboat.storage.Redaction.redact(store) + ", instances="
+                + instances.keySet() + "]";
+    }
+
+    /** Reads and validates a configuration file; every problem found is listed in one error. */
+    public static ServerConfig load(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.newBufferedReader(file));
+        } catch (IOException e) {
+            throw new LifeboatException(
+                    LifeboatException.Kind.USAGE,
+                    "cannot read the server configuration " + file + ": " + e.getMessage(),
+                    "Fix the YAML syntax; docs/server.md shows a complete example.");
+        }
+        if (root == null || !root.isObject()) {
+            throw new LifeboatException(
+                    LifeboatException.Kind.USAGE,
+                    "the server configuration " + file + " is empty or not a mapping",
+                    "Start from the example in docs/server.md.");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        List<String> problems = new ArrayList<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) problems.add("unknown key '" + key + "'");
+        }
+        String listen = text(root, "listen", "127.0.0.1:8480");
+        String host = listen;
+        int port = 8480;
+        int colon = listen.lastIndexOf(':');
+        if (colon >= 0) {
+            host = listen.substring(0, colon);
+            try {
+                port = Integer.parseInt(listen.substring(colon + 1));
+                if (port < 0 || port > 65535) problems.add("listen: port " + port + " is out of range");
+            } catch (NumberFormatException e) {
+                problems.add("listen: '" + listen + "' is not host:port");
+            }
+        }
+        if (host.isEmpty()) host = "127.0.0.1";
+        String serverName = text(root, "server-name", null);
+        if (serverName == null) {
+            problems.add("server-name is missing (the name environments are bound to, e.g. web1)");
+        } else if (!serverName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+            problems.add("server-name '" + serverName + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        String catalog = text(root, "catalog", null);
+        if (catalog == null) {
+            problems.add("catalog is missing (sqlite:/var/lib/lifeboat/catalog.db or jdbc:postgresql://host/db)");
+        } else if (!catalog.startsWith("sqlite:") && !catalog.startsWith("jdbc:postgresql:")) {
+            problems.add("catalog must start with sqlite: or jdbc:postgresql:");
+        } else if (catalog.startsWith("sqlite:")) {
+            catalog = "sqlite:" + base.resolve(catalog.substring("sqlite:".length()));
+        }
+        String catalogPassword = secret(root, "catalog-password", "catalog-password-file", base, problems);
+        String store = text(root, "store", null);
+        if (store == null) problems.add("store is missing (a directory, s3:… or sftp://… all workers reach)");
+        Map<String, String> storeOptions = new LinkedHashMap<>();
+        JsonNode so = root.get("store-options");
+        if (so != null) {
+            if (!so.isObject()) problems.add("store-options must be a mapping");
+            else
+                so.fields()
+                        .forEachRemaining(
+                                e -> storeOptions.put(e.getKey(), e.getValue().asText()));
+        }
+        Path spool = path(root, "spool", base);
+        if (spool == null) problems.add("spool is missing (a local directory for backups in progress)");
+        Path secretFile = path(root, "secret-file", base);
+        if (secretFile == null) problems.add("secret-file is missing (the key that signs download links)");
+        int workers = integer(root, "workers", 2, 1, 64, problems);
+        int heartbeat = integer(root, "heartbeat-seconds", 10, 1, 3600, problems);
+        double poll = 2;
+        if (root.has("poll-seconds")) {
+            poll = root.get("poll-seconds").asDouble(-1);
+            if (poll <= 0 || poll > 600) problems.add("poll-seconds must be a number between 0 and 600");
+        }
+        Map<String, InstanceSettings> instances = new LinkedHashMap<>();
+        JsonNode inst = root.get("instances");
+        if (inst != null && !inst.isObject()) problems.add("instances must be a mapping of names to settings");
+        if (inst != null && inst.isObject()) {
+            inst.fields().forEachRemaining(e -> {
+                String name = e.getKey();
+                JsonNode n = e.getValue();
+                if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                    problems.add("instances: name '" + name + "' may hold only letters, digits, '.', '_' and '-'");
+                    return;
+                }
+                if (!n.isObject()) {
+                    problems.add("instances." + name + " must be a mapping");
+                    return;
+                }
+                n.fieldNames().forEachRemaining(k -> {
+                    if (!INSTANCE_KEYS.contains(k)) problems.add("instances." + name + ": unknown key '" + k + "'");
+                });
+                Integer p = null;
+                if (n.has("port")) {
+                    p = n.get("port").asInt(-1);
+                    if (p <= 0 || p > 65535) problems.add("instances." + name + ".port is not a port");
+                }
+                String password = secret(n, "password", "password-file", base, problems);
+                instances.put(
+                        name,
+                        new InstanceSettings(
+                                path(n, "odoo-conf", base),
+                                text(n, "host", null),
+                                p,
+                                text(n, "user", null),
+                                password,
+                                text(n, "sslmode", null),
+                                path(n, "data-dir", base),
+                                null,
+                                path(n, "pg-bin", base),
+                                null,
+                                n.has("data-dir") ? "server configuration" : null));
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw new LifeboatException(
+                    LifeboatException.Kind.USAGE,
+                    "the server configuration " + file + " is not valid:\n  - " + String.join("\n  - ", problems),
+                    "Fix these keys; docs/server.md lists every key with an example.");
+        }
+        return new ServerConfig(
+                host,
+                port,
+                serverName,
+                catalog,
+                text(root, "catalog-user", null),
+                catalogPassword,
+                store,
+                storeOptions,
+                spool,
+                secretFile,
+                path(root, "bootstrap-token-file", base),
+                workers,
+                poll,
+                heartbeat,
+                instances);
+    }
+
+    private static String text(JsonNode n, String key, String dflt) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() || v.asText().isBlank()
+                ? dflt
+                : v.asText().trim();
+    }
+
+    private static Path path(JsonNode n, String key, Path base) {
+        String v = text(n, key, null);
+        return v == null ? null : base.resolve(v).normalize();
+    }
+
+    private static int integer(JsonNode n, String key, int dflt, int min, int max, List<String> problems) {
+        JsonNode v = n.get(key);
+        if (v == null) return dflt;
+        if (!v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+            problems.add(key + " must be a whole number from " + min + " to " + max);
+            return dflt;
+        }
+        return v.asInt();
+    }
+
+    private static String secret(JsonNode n, String key, String fileKey, Path base, List<String> problems) {
+        String inline = text(n, key, null);
+        Path f = path(n, fileKey, base);
+        if (inline != null && f != null) problems.add("give either " + key + " or " + fileKey + ", not both");
+        if (f == null) return inline;
+        try {
+            return Files.readString(f).strip();
+        } catch (IOException e) {
+            problems.add(fileKey + ": cannot read " + f + " (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.lifeboat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.demo.SyntheticInstance;
+import io.lifeboat.postgres.PgCluster;
+import io.lifeboat.testkit.PostgresExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * A real {@code lifeboat server} for tests: a catalog (SQLite in the test's directory, or a PostgreSQL
+ * database), a local backup store, and one instance on the test cluster; plus a small HTTP client.
+ */
+final class ServerHarness implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final Path dir;
+    final PgCluster cluster;
+    final LifeboatServer server;
+    final String adminToken;
+    final HttpClient http = HttpClient.newHttpClient();
+    final String base;
+
+    ServerHarness(Path dir, PgCluster cluster, String serverName, String catalog, Path store) throws IOException {
+        this.dir = dir;
+        this.cluster = cluster;
+        Files.createDirectories(dir);
+        Path data = dir.resolve("data-" + serverName);
+        String yaml = "listen: 127.0.0.1:0\n"
+                + "server-name: " + serverName + "\n"
+                + "catalog: " + catalog + "\n"
+                + "store: " + store + "\n"
+                + "spool: " + dir.resolve("spool-" + serverName) + "\n"
+                + "secret-file: " + dir.resolve("server.key") + "\n"
+                + "bootstrap-token-file: " + dir.resolve("admin.token") + "\n"
+                + "poll-seconds: 0.2\n"
+                + "heartbeat-seconds: 1\n"
+                + "instances:\n"
+                + "  main:\n"
+                + "    host: " + cluster.host() + "\n"
+                + "    port: " + cluster.port() + "\n"
+                + "    user: " + PostgresExtension.ODOO_ROLE + "\n"
+                + "    data-dir: " + data + "\n"
+                + "    pg-bin: " + cluster.binDir() + "\n";
+        Path conf = dir.resolve(serverName + ".yaml");
+        Files.writeString(conf, yaml);
+        this.server = LifeboatServer.start(ServerConfig.load(conf));
+        this.adminToken = Files.readString(dir.resolve("admin.token")).strip();
+        this.base = "http://127.0.0.1:" + server.port();
+    }
+
+    static ServerHarness sqlite(Path dir, PgCluster cluster) throws IOException {
+        return new ServerHarness(dir, cluster, "web1", "sqlite:" + dir.resolve("catalog.db"), dir.resolve("store"));
+    }
+
+    Path dataDir() {
+        return dir.resolve("data-" + server.serverName());
+    }
+
+    /** Fills a test database with a small synthetic Odoo instance, its filestore under this server's data dir. */
+    SyntheticInstance.Result fill(String database) throws SQLException, IOException {
+        try (Connection c = cluster.connect(database, PostgresExtension.ODOO_ROLE)) {
+            return SyntheticInstance.create(
+                    c, dataDir().resolve("filestore").resolve(database), SyntheticInstance.Spec.small());
+        }
+    }
+
+    record Response(int status, JsonNode body, String text) {}
+
+    Response call(String method, String path, String token, Object body) {
+        try {
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+            if (token != null) b.header("Authorization", "Bearer " + token);
+            if (body != null) {
+                b.header("Content-Type", "application/json");
+                b.method(
+                        method,
+                        HttpRequest.BodyPublishers.ofString(
+                                body instanceof String s ? s : JSON.writeValueAsString(body)));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode n = null;
+            if (r.body() != null
+                    && !r.body().isBlank()
+                    && r.headers().firstValue("Content-Type").orElse("").contains("json")) {
+                n = JSON.readTree(r.body());
+            }
+            return new Response(r.statusCode(), n, r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    JsonNode ok(String method, String path, String token, Object body) {
+        Response r = call(method, path, token, body);
+        assertThat(r.status()).as(method + " " + path + ": " + r.text()).isBetween(200, 299);
+        return r.body();
+    }
+
+    /** Polls a resource until a condition holds (the jobs run asynchronously). */
+    JsonNode await(String path, String token, Predicate<JsonNode> done) {
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    last[0] = ok("GET", path, token, null);
+                    return done.test(last[0]);
+                });
+        return last[0];
+    }
+
+    static boolean ended(JsonNode n) {
+        return List.of("completed", "failed", "cancelled")
+                .contains(n.path("status").asText());
+    }
+
+    /** An organization, a project and a production environment on this server's instance. */
+    record Setup(String org, String project, String env) {}
+
+    Setup setup(String database, String envType) {
+        String org = ok("POST", "/api/v1/organizations", adminToken, Map.of("name", "acme"))
+                .path("id")
+                .asText();
+        String project = ok("POST", "/api/v1/organizations/" + org + "/projects", adminToken, Map.of("name", "shop"))
+                .path("id")
+                .asText();
+        String env = ok(
+                        "POST",
+                        "/api/v1/projects/" + project + "/environments",
+                        adminToken,
+                        Map.of(
+                                "name",
+                                "prod",
+                                "type",
+                                envType,
+                                "server",
+                                server.serverName(),
+                                "instance",
+                                "main",
+                                "database",
+                                database))
+                .path("id")
+                .asText();
+        return new Setup(org, project, env);
+    }
+
+    /** Makes a user with one role and returns its token. */
+    String user(String name, String role, String scope) {
+        Map<String, Object> binding = scope == null ? Map.of("role", role) : Map.of("role", role, "scope_id", scope);
+        String id = ok("POST", "/api/v1/users", adminToken, Map.of("name", name, "roles", List.of(binding)))
+                .path("id")
+                .asText();
+        return ok("POST", "/api/v1/users/" + id + "/tokens", adminToken, Map.of("name", "t"))
+                .path("token")
+                .asText();
+    }
+
+    /** Drops databases a test made (the restored copies), with the rollback points the core kept of them. */
+    void drop(String... names) throws SQLException {
+        List<String> all = cluster.databases();
+        try (Connection c = cluster.connect("postgres")) {
+            for (String d : all) {
+                for (String n : names) {
+                    if (d.equals(n) || d.startsWith(n + "_")) {
+                        try (var st = c.createStatement()) {
+                            st.execute("DROP DATABASE IF EXISTS \"" + d + "\" WITH (FORCE)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
