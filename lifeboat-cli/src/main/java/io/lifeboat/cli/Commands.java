@@ -30,5 +30,6 @@ final class Commands {
         cli.addSubcommand(new RecoverCommand());
         cli.addSubcommand(new FilestoreCommand());
         cli.addSubcommand(new PitrCommand());
+        cli.addSubcommand(new ServerCommand());
     }
 }

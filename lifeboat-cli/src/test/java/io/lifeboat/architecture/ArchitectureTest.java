@@ -110,7 +110,18 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat(resideInAPackage(root + "..")
                         .and(not(resideInAPackage(root)))
-                        .and(not(resideInAnyPackage(under(root, "api", "config", "cli")))));
+                        .and(not(resideInAnyPackage(under(root, "api", "config", "cli", "server")))));
+    }
+
+    /** The server talks to the facade, its vocabulary and, for its own backup store, the storage drivers. */
+    static ArchRule serverUsesOnlyTheFacade(String root) {
+        return noClasses()
+                .that()
+                .resideInAPackage(root + ".server..")
+                .should()
+                .dependOnClassesThat(resideInAPackage(root + "..")
+                        .and(not(resideInAPackage(root)))
+                        .and(not(resideInAnyPackage(under(root, "api", "storage", "server")))));
     }
 
     /** Shipped code never touches test code. */
@@ -121,6 +132,11 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.junit..", "org.assertj..", root + ".testkit..");
+    }
+
+    @Test
+    void theServerTalksToTheFacadeOnly() {
+        serverUsesOnlyTheFacade(ROOT).check(shipped);
     }
 
     @Test
