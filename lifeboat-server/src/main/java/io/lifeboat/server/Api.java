@@ -123,7 +123,7 @@ final class Api {
                             .anyMatch(
                                     b -> b.role().grants(Permission.SERVERS_VIEW) && !"project".equals(b.scopeType()));
             if (!any) throw ApiError.forbidden("listing servers needs " + Permission.SERVERS_VIEW.id());
-            ctx.json(items(s.platform.servers(Math.max(30_000L, 3_000L * s.config.heartbeatSeconds()))));
+            ctx.json(items(s.platform.servers(s.config.staleMillis())));
         });
         r.get(
                 "/api/v1/environments",

@@ -46,7 +46,7 @@ final class RestoreJobs {
         this.s = s;
         this.jobs = jobs;
         this.backups = backups;
-        this.staleMillis = Math.max(30_000L, 3_000L * s.config.heartbeatSeconds());
+        this.staleMillis = s.config.staleMillis();
     }
 
     /** What a restore request says, whichever API version it came through. */

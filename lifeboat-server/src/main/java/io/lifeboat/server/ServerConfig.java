@@ -79,6 +79,11 @@ public record ServerConfig(
         instances = Map.copyOf(instances);
     }
 
+    /** A server whose last heartbeat is older than this (three missed heartbeats) counts as not alive. */
+    public long staleMillis() {
+        return 3_000L * heartbeatSeconds;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", server=" + serverName + ", catalog="
