@@ -15,6 +15,9 @@ public interface Progress {
     /** {@code amount} more units of the current phase are done. */
     default void advance(long amount) {}
 
+    /** A safe point: throws when the operation was cancelled (a cancellation token tripped). */
+    default void checkCancelled() {}
+
     /** A warning worth showing now (it is also part of the final report). */
     default void warn(String message) {}
 }

@@ -50,6 +50,15 @@ import java.util.concurrent.Future;
 public final class RestoreEngine {
 
     /** What to restore. */
+    /**
+     * Refuses a dump the target server or its pg_restore cannot take (a newer pg_dump), before anything is
+     * changed; the restore makes the same check, and a dry run reports it.
+     */
+    public static void checkDumpCompatibility(RestoreSource source, int serverMajor, Path pgRestore)
+            throws IOException {
+        DumpCompatibility.check(source, serverMajor, pgRestore);
+    }
+
     public enum Mode {
         FULL,
         DB_ONLY,
@@ -314,6 +323,7 @@ public final class RestoreEngine {
                     admin.handOver(tmpName, me.name(), owner);
                 }
                 if (wantFiles && !toBucket) Trees.sync(tmpDir);
+                progress.checkCancelled(); // the last safe point: after it the verified copy is swapped in
                 String rollbackName = Rollbacks.asideName(name);
                 synchronized (ledger) { // an interruption waits for the swap, or comes before it
                     ledger.checkCancelled();

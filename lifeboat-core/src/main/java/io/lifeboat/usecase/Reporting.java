@@ -44,6 +44,7 @@ public final class Reporting implements Progress {
     }
 
     /** A safe point outside any progress call. */
+    @Override
     public void checkCancelled() {
         cancellation.check();
     }

@@ -93,7 +93,7 @@ public final class Restores {
             case DB_ONLY -> RestoreEngine.Mode.DB_ONLY;
             case FILESTORE_ONLY -> RestoreEngine.Mode.FILESTORE_ONLY;
         };
-        if (request.dryRun()) return RestoreResult.of(plan(request, source, target, mode, inst));
+        if (request.dryRun()) return RestoreResult.of(plan(request, source, target, mode, inst, tools));
         progress.checkCancelled();
         if (request.bucket() != null) {
             try (ObjectStorage.Bucket bucket = ObjectStorage.open(request.bucket())) {
@@ -169,7 +169,12 @@ public final class Restores {
 
     /** The plan, from the source and the server's and data_dir's current state; changes nothing. */
     private RestoreResult.Plan plan(
-            RestoreRequest request, RestoreSource source, String target, RestoreEngine.Mode mode, OdooInstance inst) {
+            RestoreRequest request,
+            RestoreSource source,
+            String target,
+            RestoreEngine.Mode mode,
+            OdooInstance inst,
+            PgTools tools) {
         DatabaseNames.check(target, Kind.USAGE, "", null);
         boolean wantDb = mode != RestoreEngine.Mode.FILESTORE_ONLY;
         boolean wantFiles = mode != RestoreEngine.Mode.DB_ONLY;
@@ -177,11 +182,17 @@ public final class Restores {
                 source.manifest().map(m -> m.path("db_name").asText(null)).orElse(null);
         boolean asCopy = request.copy() != null ? request.copy() : sourceDb == null || !sourceDb.equals(target);
         boolean dbExists;
+        int serverMajor;
         try (Connection c = inst.connection().open("postgres");
                 PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             ps.setString(1, target);
             try (ResultSet rs = ps.executeQuery()) {
                 dbExists = rs.next();
+            }
+            try (var st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+                rs.next();
+                serverMajor = Integer.parseInt(rs.getString(1)) / 10000;
             }
         } catch (SQLException e) {
             throw databaseError(e);
@@ -197,6 +208,18 @@ public final class Restores {
         } else if (!replace && ((wantDb && dbExists) || (wantFiles && dirExists))) {
             refused = (wantDb && dbExists ? "database " + target : "filestore " + dir) + " already exists";
             refusal = Kind.CONFLICT;
+        }
+        if (refused == null && wantDb) {
+            // the same check the restore makes before it changes anything: a dump from a newer pg_dump is refused
+            try {
+                RestoreEngine.checkDumpCompatibility(
+                        source, serverMajor, tools.pgRestore().path());
+            } catch (LifeboatException e) {
+                refused = e.getMessage();
+                refusal = e.kind();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return new RestoreResult.Plan(
                 true,

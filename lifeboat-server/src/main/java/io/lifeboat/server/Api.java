@@ -181,6 +181,12 @@ final class Api {
             ctx.json(schedules.check(env));
         });
         r.get("/api/v1/backups/{id}", ctx -> ctx.json(backups.view(me(ctx), ctx.pathParam("id"))));
+        r.post("/api/v1/backups/{id}/cancel", ctx -> ctx.json(backups.cancel(me(ctx), ctx.pathParam("id"))));
+        r.post("/api/v1/environments/{id}/backups/import", ctx -> {
+            Principal p = me(ctx);
+            Environment env = s.platform.visibleEnvironment(p, ctx.pathParam("id"));
+            created(ctx, backups.importZip(p, env, ctx.bodyInputStream(), ctx.queryParam("reason")));
+        });
         r.delete("/api/v1/backups/{id}", ctx -> {
             backups.delete(me(ctx), ctx.pathParam("id"), ctx.queryParam("reason"));
             ctx.status(204);

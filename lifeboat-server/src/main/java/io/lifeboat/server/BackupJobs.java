@@ -105,7 +105,12 @@ final class BackupJobs {
     /** A backup made now, inside another job (the safety backup before a restore); throws when it fails. */
     String runNow(Environment env, String type, String actor, Running.Job parent) {
         String id = insert(env, type, actor);
-        perform(id, env, parent);
+        parent.nested = true;
+        try {
+            perform(id, env, parent);
+        } finally {
+            parent.nested = false;
+        }
         return id;
     }
 
@@ -319,6 +324,96 @@ final class BackupJobs {
         removeStored(id, (String) b.get("store_key"));
         s.audit.record(p.name(), "backup.delete", "backup:" + id, reason, Map.of("environment", env.id()));
         s.events.publish("backup.deleted", env.projectId(), env.id(), Map.of("backup_id", id));
+    }
+
+    /** Cancels a queued backup at once, or asks a running one to stop at its next safe point. */
+    Map<String, Object> cancel(Principal p, String id) {
+        Map<String, Object> b = view(p, id);
+        Environment env = s.platform.environment((String) b.get("environment_id"));
+        if (!p.can(Permission.BACKUPS_CREATE, env.orgId(), env.projectId())) {
+            throw ApiError.forbidden("you may not cancel backups of this environment");
+        }
+        String status = (String) b.get("status");
+        if (!"pending".equals(status) && !"running".equals(status)) {
+            throw ApiError.conflict(
+                    "backup " + id + " is " + status + "; only a queued or running backup is cancelled");
+        }
+        if ("pre_restore".equals(b.get("type"))) {
+            throw ApiError.conflict("this is the safety backup of a restore; cancel the restore instead");
+        }
+        s.audit.record(p.name(), "backup.cancel", "backup:" + id, null, Map.of());
+        if ("pending".equals(status) && jobs.unqueueBackup(env.serverName(), id)) {
+            fail(id, env, "cancelled before it started", "cancelled");
+            return view(id);
+        }
+        s.catalog.update("update backups set cancel_requested = 1 where id = ?", id);
+        return view(id);
+    }
+
+    /**
+     * Records an Odoo zip made elsewhere (Odoo's database manager, Odoo.sh, another tool) as an imported
+     * backup of an environment: streamed to the spool with its SHA-256, checked to be an Odoo backup, stored.
+     */
+    Map<String, Object> importZip(Principal p, Environment env, InputStream body, String reason) throws IOException {
+        if (!p.can(Permission.BACKUPS_CREATE, env.orgId(), env.projectId())) {
+            throw ApiError.forbidden("importing backups needs " + Permission.BACKUPS_CREATE.id());
+        }
+        String id = insert(env, "imported", p.name());
+        Path zip = s.config.spool().resolve("import-" + id + ".zip");
+        String key = BackupStore.key(env.id(), id);
+        try {
+            Files.createDirectories(s.config.spool());
+            MessageDigest sha = sha256();
+            try (InputStream in = new DigestInputStream(body, sha)) {
+                Files.copy(in, zip);
+            }
+            String digest = HexFormat.of().formatHex(sha.digest());
+            Map<String, Object> manifest;
+            try (ZipFile z = new ZipFile(zip.toFile())) {
+                if (z.getEntry("dump.sql") == null && z.getEntry("dump.dump") == null) {
+                    throw ApiError.unprocessable("the upload is a zip but not an Odoo backup: it has no dump.sql");
+                }
+                manifest = manifest(zip);
+            } catch (java.util.zip.ZipException e) {
+                throw ApiError.unprocessable("the upload is not a readable zip file: " + e.getMessage());
+            }
+            s.store.put(key, zip);
+            String stored = storedSha256(key);
+            if (!stored.equals(digest)) {
+                s.store.delete(key);
+                throw new LifeboatException(
+                        LifeboatException.Kind.INTEGRITY, "the stored copy of the upload differs from it");
+            }
+            long now = Platform.now();
+            s.catalog.update(
+                    "update backups set status = 'completed', started_at = ?, completed_at = ?, size = ?, sha256 = ?,"
+                            + " odoo_version = ?, pg_version = ?, modules = ?, verified = 1, verified_at = ?, store_key = ?"
+                            + " where id = ?",
+                    now,
+                    now,
+                    Files.size(zip),
+                    digest,
+                    manifest.get("version"),
+                    manifest.get("pg_version"),
+                    s.toJson(manifest.getOrDefault("modules", Map.of())),
+                    now,
+                    key,
+                    id);
+            s.audit.record(
+                    p.name(),
+                    "backup.import",
+                    "backup:" + id,
+                    reason,
+                    Map.of("environment", env.id(), "sha256", digest));
+            s.events.publish(
+                    "backup.completed", env.projectId(), env.id(), Map.of("backup_id", id, "type", "imported"));
+            return view(id);
+        } catch (IOException | RuntimeException e) {
+            s.catalog.update("delete from backups where id = ?", id);
+            throw e;
+        } finally {
+            Files.deleteIfExists(zip);
+        }
     }
 
     /** A backup the principal may see. */

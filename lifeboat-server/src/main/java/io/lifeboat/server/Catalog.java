@@ -54,6 +54,9 @@ public final class Catalog implements AutoCloseable {
             hc.addDataSourceProperty("journal_mode", "WAL");
             hc.addDataSourceProperty("busy_timeout", "30000");
             hc.addDataSourceProperty("foreign_keys", "true");
+            // a transaction that reads then writes takes the write lock at its start: two such transactions
+            // then wait for each other (busy_timeout) instead of failing with SQLITE_BUSY
+            hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             hc.setMaximumPoolSize(6);
         }
         hc.setPoolName("lifeboat-catalog");

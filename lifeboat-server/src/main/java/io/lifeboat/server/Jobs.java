@@ -67,7 +67,16 @@ final class Jobs implements AutoCloseable {
 
     /** Removes a queued restore that has not started; false when a worker already picked it. */
     boolean unqueueRestore(String server, String restoreId) {
-        var id = TaskInstanceId.of("restore@" + server, restoreId);
+        return unqueue("restore@" + server, restoreId);
+    }
+
+    /** Removes a queued backup that has not started; false when a worker already picked it. */
+    boolean unqueueBackup(String server, String backupId) {
+        return unqueue("backup@" + server, backupId);
+    }
+
+    private boolean unqueue(String task, String instance) {
+        var id = TaskInstanceId.of(task, instance);
         var e = client.getScheduledExecution(id);
         if (e.isEmpty() || e.get().isPicked()) return false;
         client.cancel(id);

@@ -422,31 +422,35 @@ final class RestoreJobs {
                 .databases()
                 .containsKey(env.databaseName());
         boolean isNew = Catalog.flag(row, "is_new");
-        if (isNew && exists) {
-            throw new LifeboatException(
-                    LifeboatException.Kind.CONFLICT,
-                    "database '" + env.databaseName() + "' already exists on " + env.serverName() + "/"
-                            + env.instance(),
-                    "Choose another database name for the new environment.");
-        }
-        if (Catalog.flag(row, "create_pre_restore_backup") && exists) {
-            job.step("pre_restore_backup", 0, 25);
-            String pre = backups.runNow(env, "pre_restore", "lifeboat", job);
-            s.catalog.update("update restores set pre_restore_backup_id = ? where id = ?", pre, id);
-        }
-        job.cancellation.check();
-        job.step("downloading", 25, 40);
+        job.step("downloading", 0, 15);
         download(backup, zip, job);
         job.cancellation.check();
-        job.step("restoring_db", 40, 75);
+        // the same checks the restore makes, before anything changes (a newer pg_dump, a name taken)
+        job.step("checking", 15, 20);
         String mode = Catalog.str(row, "mode");
         boolean original = "original".equals(mode);
         RestoreRequest rq = RestoreRequest.of(RestoreRequest.Source.file(zip), env.databaseName())
-                .withReplace(exists)
+                .withReplace(exists && !isNew)
                 .withMode(
                         Catalog.flag(row, "include_filestore") ? RestoreRequest.Mode.FULL : RestoreRequest.Mode.DB_ONLY)
                 .withCopy(!original)
                 .withNeutralize(!original && !env.production());
+        RestoreResult plan = lb.restore(rq.withDryRun(true), Observer.of(e -> {}, job.cancellation));
+        if (plan.plan().refused() != null) {
+            throw new LifeboatException(
+                    plan.plan().refusal() == null
+                            ? LifeboatException.Kind.BAD_INPUT
+                            : plan.plan().refusal(),
+                    "refused before anything changed: " + plan.plan().refused());
+        }
+        job.cancellation.check();
+        if (Catalog.flag(row, "create_pre_restore_backup") && exists) {
+            job.step("pre_restore_backup", 20, 40);
+            String pre = backups.runNow(env, "pre_restore", "lifeboat", job);
+            s.catalog.update("update restores set pre_restore_backup_id = ? where id = ?", pre, id);
+        }
+        job.cancellation.check();
+        job.step("restoring_db", 40, 75);
         RestoreResult result = lb.restore(rq, Observer.of(e -> onProgress(job, e), job.cancellation));
         List<String> warnings = new ArrayList<>(readWarnings(row));
         warnings.addAll(result.warnings());

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Running implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Running.class);
+    /** Fault injection for tests: called on the job's thread each time a job enters a step. */
+    static volatile Consumer<Job> stepHook;
+
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lifeboat-progress");
@@ -44,12 +48,18 @@ final class Running implements AutoCloseable {
             this.environmentId = environmentId;
         }
 
+        /** While set, the job runs a nested job (the safety backup of a restore) and keeps its own step. */
+        volatile boolean nested;
+
         /** Enters a step that covers percentages from..to of the whole job. */
         void step(String name, int from, int to) {
+            if (nested || name.equals(step)) return;
             step = name;
             span[0] = from;
             span[1] = to;
             percent = Math.max(percent, from);
+            Consumer<Job> hook = stepHook;
+            if (hook != null) hook.accept(this);
         }
 
         /** Progress of the core inside the current step. */
