@@ -65,6 +65,15 @@ final class Api {
                 com.fasterxml.jackson.core.JsonProcessingException.class,
                 (e, ctx) -> error(
                         ctx, 400, "bad_request", "the request body is not valid JSON: " + e.getOriginalMessage()));
+        r.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+            String code =
+                    e.getStatus() == 404 ? "not_found" : e.getStatus() == 405 ? "method_not_allowed" : "bad_request";
+            String message = e.getStatus() == 404
+                    ? "no such endpoint: " + ctx.method() + " " + ctx.path()
+                            + "; the API is described at /api/v1/openapi.json"
+                    : e.getMessage();
+            error(ctx, e.getStatus(), code, message);
+        });
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal", "internal error; the server log has the details");

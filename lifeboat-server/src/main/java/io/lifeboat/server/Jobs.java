@@ -40,8 +40,9 @@ final class Jobs implements AutoCloseable {
         OneTimeTask<String> restoreTask = Tasks.oneTime("restore@" + server, String.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> restore.accept(inst.getData()));
-        RecurringTask<Void> ticks =
-                Tasks.recurring("schedules@" + server, FixedDelay.ofSeconds(30)).execute((inst, ctx) -> tick.run());
+        RecurringTask<Void> ticks = Tasks.recurring(
+                        "schedules@" + server, FixedDelay.ofSeconds(s.config.scheduleSeconds()))
+                .execute((inst, ctx) -> tick.run());
         Duration poll = Duration.ofMillis((long) (s.config.pollSeconds() * 1000));
         var b = Scheduler.create(s.catalog.dataSource(), List.of(backupTask, restoreTask))
                 .startTasks(ticks)

@@ -36,6 +36,7 @@ import java.util.Set;
  * @param workers how many jobs this worker runs at once
  * @param pollSeconds how often the scheduler looks for due jobs
  * @param heartbeatSeconds how often this worker reports itself
+ * @param scheduleSeconds how often this worker looks for due scheduled backups and checks
  * @param instances Odoo instances on this server, by name
  */
 public record ServerConfig(
@@ -53,6 +54,7 @@ public record ServerConfig(
         int workers,
         double pollSeconds,
         int heartbeatSeconds,
+        int scheduleSeconds,
         Map<String, InstanceSettings> instances) {
 
     private static final Set<String> KEYS = Set.of(
@@ -70,6 +72,7 @@ public record ServerConfig(
             "workers",
             "poll-seconds",
             "heartbeat-seconds",
+            "schedule-seconds",
             "instances");
     private static final Set<String> INSTANCE_KEYS =
             Set.of("odoo-conf", "host", "port", "user", "password", "password-file", "data-dir", "pg-bin", "sslmode");
@@ -160,6 +163,7 @@ public record ServerConfig(
         if (secretFile == null) problems.add("secret-file is missing (the key that signs download links)");
         int workers = integer(root, "workers", 2, 1, 64, problems);
         int heartbeat = integer(root, "heartbeat-seconds", 10, 1, 3600, problems);
+        int scheduleSeconds = integer(root, "schedule-seconds", 30, 1, 3600, problems);
         double poll = 2;
         if (root.has("poll-seconds")) {
             poll = root.get("poll-seconds").asDouble(-1);
@@ -226,6 +230,7 @@ public record ServerConfig(
                 workers,
                 poll,
                 heartbeat,
+                scheduleSeconds,
                 instances);
     }
 

@@ -49,6 +49,7 @@ final class ServerHarness implements AutoCloseable {
                 + "bootstrap-token-file: " + dir.resolve("admin.token") + "\n"
                 + "poll-seconds: 0.2\n"
                 + "heartbeat-seconds: 1\n"
+                + "schedule-seconds: 1\n"
                 + "instances:\n"
                 + "  main:\n"
                 + "    host: " + cluster.host() + "\n"
@@ -103,6 +104,24 @@ final class ServerHarness implements AutoCloseable {
                 n = JSON.readTree(r.body());
             }
             return new Response(r.statusCode(), n, r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Uploads a file as the request body (an Odoo zip for the import endpoint). */
+    Response upload(String path, String token, Path file) {
+        try {
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/zip")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file))
+                    .build();
+            HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+            return new Response(resp.statusCode(), JSON.readTree(resp.body()), resp.body());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
