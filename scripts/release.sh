@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release artifacts into target/release/:
 #   lifeboat-<version>-linux-x64.tar.gz  bin/lifeboat, lib/lifeboat.jar, runtime/ (a Java runtime made with jlink),
-#                                        share/man/man1, share/bash-completion, share/systemd, docs
+#                                        share/man/man1, share/bash-completion, share/systemd, docs (with the
+#                                        server's example configuration, share/doc/server.example.yaml)
 #   lifeboat_<version>_amd64.deb         the same under /opt/lifeboat, /usr/bin/lifeboat, man pages, bash
 #                                        completion and the systemd units in their Debian places
 # Usage: scripts/release.sh [--no-build] [--no-deb]
@@ -72,7 +73,7 @@ if command -v groff >/dev/null; then
   done
 fi
 cp -r packaging/systemd "$stage/share/systemd"
-cp README.md CHANGELOG.md "$stage/share/doc/"
+cp README.md CHANGELOG.md packaging/server/server.example.yaml "$stage/share/doc/"
 cp -r docs "$stage/share/doc/docs"
 
 # The tarball: owner root, files in a stable order.
