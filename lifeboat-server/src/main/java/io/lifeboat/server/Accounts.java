@@ -82,6 +82,23 @@ public final class Accounts {
                 expiresAt);
     }
 
+    /** A user's tokens, without their hashes. */
+    public List<Map<String, Object>> tokens(String userId) {
+        return catalog
+                .rows(
+                        "select id, name, created_at, expires_at, revoked_at from tokens where user_id = ? order by created_at",
+                        userId)
+                .stream()
+                .map(EpochIso::row)
+                .toList();
+    }
+
+    public String tokenOwner(String tokenId) {
+        return catalog.row("select user_id from tokens where id = ?", tokenId)
+                .map(r -> Catalog.str(r, "user_id"))
+                .orElseThrow(() -> ApiError.notFound("token " + tokenId));
+    }
+
     public void revokeToken(String tokenId) {
         catalog.update(
                 "update tokens set revoked_at = ? where id = ? and revoked_at is null",
@@ -123,7 +140,7 @@ public final class Accounts {
             var roles = catalog.rows(
                     "select role, scope_type, scope_id from role_bindings where user_id = ? order by role",
                     Catalog.str(u, "id"));
-            var m = new java.util.LinkedHashMap<String, Object>(u);
+            var m = EpochIso.row(u);
             m.put("roles", roles);
             out.add(m);
         }

@@ -88,7 +88,6 @@ final class Api {
                                 + "; the API is described at /api/v1/openapi.json");
             }
         });
-        r.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
 
         r.get("/health", this::health);
         r.get(
@@ -182,6 +181,9 @@ final class Api {
         r.post("/api/v1/environments/{id}/check", ctx -> {
             Principal p = me(ctx);
             Environment env = s.platform.visibleEnvironment(p, ctx.pathParam("id"));
+            if (!p.can(Permission.BACKUPS_CREATE, env.orgId(), env.projectId())) {
+                throw ApiError.forbidden("running a check needs " + Permission.BACKUPS_CREATE.id());
+            }
             if (!env.serverName().equals(s.config.serverName())) {
                 throw ApiError.unprocessable("environment '" + env.name() + "' is on server " + env.serverName()
                         + "; ask that server's API to check it");
@@ -209,6 +211,11 @@ final class Api {
         r.post("/api/v1/backups/{id}/download-link", ctx -> {
             Principal p = me(ctx);
             Map<String, Object> b = backups.view(p, ctx.pathParam("id"));
+            Environment benv = s.platform.environment((String) b.get("environment_id"));
+            if (!p.can(Permission.BACKUPS_CREATE, benv.orgId(), benv.projectId())) {
+                throw ApiError.forbidden(
+                        "downloading a backup hands out all its data; it needs " + Permission.BACKUPS_CREATE.id());
+            }
             if (!"completed".equals(b.get("status")))
                 throw ApiError.conflict("only a completed backup can be downloaded");
             int ttl = intParam(ctx, "expires_in", 900, 60, 7 * 24 * 3600);
@@ -264,11 +271,14 @@ final class Api {
             if (!p.portalAdmin() && !p.userId().equals(uid))
                 throw ApiError.forbidden("only a portal admin makes tokens for others");
             JsonNode b = optionalBody(ctx);
-            Long exp = b.hasNonNull("expires_in_days")
-                    ? Instant.now()
-                            .plus(Duration.ofDays(b.get("expires_in_days").asLong()))
-                            .toEpochMilli()
-                    : null;
+            Long exp = null;
+            if (b.hasNonNull("expires_in_days")) {
+                JsonNode d = b.get("expires_in_days");
+                if (!d.canConvertToInt() || d.asInt() < 1 || d.asInt() > 3650) {
+                    throw ApiError.badRequest("expires_in_days must be a whole number from 1 to 3650");
+                }
+                exp = Instant.now().plus(Duration.ofDays(d.asInt())).toEpochMilli();
+            }
             s.accounts.principal(uid);
             String token = s.accounts.createToken(uid, b.path("name").asText("api"), exp);
             s.audit.record(
@@ -283,6 +293,22 @@ final class Api {
             m.put("note", "the token is shown only now; the server keeps only its hash");
             ctx.status(201).json(m);
         });
+        r.get("/api/v1/users/{id}/tokens", ctx -> {
+            Principal p = me(ctx);
+            String uid = ctx.pathParam("id");
+            if (!p.portalAdmin() && !p.userId().equals(uid))
+                throw ApiError.forbidden("only a portal admin lists others' tokens");
+            s.accounts.principal(uid);
+            ctx.json(items(s.accounts.tokens(uid)));
+        });
+        r.delete("/api/v1/tokens/{id}", ctx -> {
+            Principal p = me(ctx);
+            String owner = s.accounts.tokenOwner(ctx.pathParam("id"));
+            if (!p.portalAdmin() && !p.userId().equals(owner)) throw ApiError.notFound("token " + ctx.pathParam("id"));
+            s.accounts.revokeToken(ctx.pathParam("id"));
+            s.audit.record(p.name(), "token.revoke", "token:" + ctx.pathParam("id"), null, Map.of("user", owner));
+            ctx.status(204);
+        });
         r.get("/api/v1/audit", ctx -> {
             if (!me(ctx).portalAdmin()) throw ApiError.forbidden("only a portal admin reads the audit log");
             String before = ctx.queryParam("before");
@@ -290,7 +316,7 @@ final class Api {
             ctx.json(items(s.audit.list(
                     ctx.queryParam("actor"),
                     ctx.queryParam("action"),
-                    before == null ? Long.MAX_VALUE : Long.parseLong(before),
+                    before == null ? Long.MAX_VALUE : intParam(ctx, "before", 0, 1, Integer.MAX_VALUE),
                     limit)));
         });
         r.get("/api/v1/audit/verify", ctx -> {
@@ -313,7 +339,8 @@ final class Api {
                         + (rl == Role.PORTAL_ADMIN ? " and takes no scope_id" : "; give scope_id"));
             }
         }
-        String id = s.accounts.createUser(name);
+        record Grant(Role role, String type, String scope) {}
+        java.util.List<Grant> grants = new java.util.ArrayList<>();
         for (JsonNode role : roles) {
             Role rl = Role.parse(role.path("role").asText());
             String scope = role.path("scope_id").asText(null);
@@ -332,8 +359,10 @@ final class Api {
             if (type.equals("project") && (rl == Role.ORG_OWNER || rl == Role.ORG_ADMIN)) {
                 throw ApiError.badRequest("role " + rl.id() + " is bound to an organization, not a project");
             }
-            s.accounts.bind(id, rl, type, scope);
+            grants.add(new Grant(rl, type, scope));
         }
+        String id = s.accounts.createUser(name);
+        for (Grant g : grants) s.accounts.bind(id, g.role(), g.type(), g.scope());
         s.audit.record(p.name(), "user.create", "user:" + id, null, Map.of("name", name));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);

@@ -94,7 +94,9 @@ public final class AuditLog {
         }
         sql.append(" order by seq desc limit ?");
         params.add(limit);
-        return catalog.rows(sql.toString(), params.toArray());
+        return catalog.rows(sql.toString(), params.toArray()).stream()
+                .map(EpochIso::row)
+                .toList();
     }
 
     /** The result of walking the chain: intact, or the first record where it breaks and why. */

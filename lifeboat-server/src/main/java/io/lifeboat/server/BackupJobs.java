@@ -87,7 +87,15 @@ final class BackupJobs {
         if (row.isEmpty()) return;
         String status = Catalog.str(row.get(), "status");
         if ("running".equals(status)) {
-            fail(id, null, "the worker stopped during the backup; nothing was kept", "lifeboat server restarted");
+            // revived after this worker died mid-backup: its spool file and any stored copy go
+            Environment dead = s.platform.environment(Catalog.str(row.get(), "environment_id"));
+            try {
+                Files.deleteIfExists(s.config.spool().resolve("backup-" + id + ".zip"));
+                s.store.delete(BackupStore.key(dead.id(), id));
+            } catch (IOException e) {
+                LOG.warn("leftovers of interrupted backup {}: {}", id, e.getMessage());
+            }
+            fail(id, dead, "the worker stopped during the backup; nothing was kept", "failed");
             return;
         }
         if (!"pending".equals(status)) return;
@@ -306,9 +314,9 @@ final class BackupJobs {
     void delete(Principal p, String id, String reason) {
         Map<String, Object> b = view(p, id);
         Environment env = s.platform.environment((String) b.get("environment_id"));
-        if (!p.can(Permission.BACKUPS_CREATE, env.orgId(), env.projectId())) {
-            throw ApiError.forbidden(
-                    "you may not delete backups of this environment (needs " + Permission.BACKUPS_CREATE.id() + ")");
+        if (!p.can(Permission.ENVIRONMENTS_CREATE, env.orgId(), env.projectId())) {
+            throw ApiError.forbidden("deleting a backup needs an admin role of the project (the permission "
+                    + Permission.ENVIRONMENTS_CREATE.id() + ")");
         }
         String status = (String) b.get("status");
         if ("pending".equals(status) || "running".equals(status)) {
@@ -361,6 +369,7 @@ final class BackupJobs {
         String id = insert(env, "imported", p.name());
         Path zip = s.config.spool().resolve("import-" + id + ".zip");
         String key = BackupStore.key(env.id(), id);
+        boolean stored = false;
         try {
             Files.createDirectories(s.config.spool());
             MessageDigest sha = sha256();
@@ -378,9 +387,8 @@ final class BackupJobs {
                 throw ApiError.unprocessable("the upload is not a readable zip file: " + e.getMessage());
             }
             s.store.put(key, zip);
-            String stored = storedSha256(key);
-            if (!stored.equals(digest)) {
-                s.store.delete(key);
+            stored = true;
+            if (!storedSha256(key).equals(digest)) {
                 throw new LifeboatException(
                         LifeboatException.Kind.INTEGRITY, "the stored copy of the upload differs from it");
             }
@@ -409,6 +417,13 @@ final class BackupJobs {
                     "backup.completed", env.projectId(), env.id(), Map.of("backup_id", id, "type", "imported"));
             return view(id);
         } catch (IOException | RuntimeException e) {
+            if (stored) {
+                try {
+                    s.store.delete(key);
+                } catch (IOException ignored) {
+                    LOG.warn("could not remove the stored copy of failed import {}", id);
+                }
+            }
             s.catalog.update("delete from backups where id = ?", id);
             throw e;
         } finally {

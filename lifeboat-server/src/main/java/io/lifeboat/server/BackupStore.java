@@ -23,7 +23,8 @@ public final class BackupStore implements AutoCloseable {
 
     public static BackupStore open(String location, Map<String, String> options) {
         try {
-            return new BackupStore(Backends.open(location, options));
+            return new BackupStore(new io.lifeboat.storage.RetryingBackend(
+                    Backends.open(location, options), io.lifeboat.storage.RetryPolicy.defaults()));
         } catch (IOException | IllegalArgumentException e) {
             throw new io.lifeboat.LifeboatException(
                     io.lifeboat.LifeboatException.Kind.ENVIRONMENT,

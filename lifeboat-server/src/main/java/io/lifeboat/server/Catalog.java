@@ -66,13 +66,15 @@ public final class Catalog implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new LifeboatException(
                     LifeboatException.Kind.ENVIRONMENT,
-                    "cannot open the catalog " + url + ": " + rootMessage(e),
+                    "cannot open the catalog " + ServerConfig.redactUrl(url) + ": " + rootMessage(e),
                     "Check the catalog setting, that the database exists and that the user may connect.");
         }
         try {
             Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/catalog/common", "classpath:db/catalog/" + (pg ? "postgresql" : "sqlite"))
+                    // a migration this server does not know means a newer server wrote the catalog: refuse it
+                    .ignoreMigrationPatterns(new String[0])
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

@@ -27,8 +27,11 @@ import javax.crypto.spec.SecretKeySpec;
 final class DownloadLinks {
     private final byte[] key;
 
-    DownloadLinks(Path keyFile) {
+    private final String publicUrl;
+
+    DownloadLinks(Path keyFile, String publicUrl) {
         this.key = loadOrCreate(keyFile);
+        this.publicUrl = publicUrl;
     }
 
     private static byte[] loadOrCreate(Path file) {
@@ -67,7 +70,7 @@ final class DownloadLinks {
 
     Map<String, Object> link(Context ctx, String id, Duration ttl) {
         long expires = Instant.now().plus(ttl).getEpochSecond();
-        String base = ctx.scheme() + "://" + ctx.host();
+        String base = publicUrl != null ? publicUrl : ctx.scheme() + "://" + ctx.host();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("url", base + "/api/v1/downloads/" + id + "?expires=" + expires + "&signature=" + sign(id, expires));
         m.put("expires_at", Instant.ofEpochSecond(expires).toString());

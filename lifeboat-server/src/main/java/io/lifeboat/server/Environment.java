@@ -14,7 +14,11 @@ public record Environment(
         String databaseName,
         String state,
         String createdFromBackupId,
+
+        @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = EpochIso.class)
         Long importRestoredAt,
+
+        @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = EpochIso.class)
         long createdAt) {
 
     public static final String PRODUCTION = "production";

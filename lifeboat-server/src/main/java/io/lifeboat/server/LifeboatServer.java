@@ -40,7 +40,7 @@ public final class LifeboatServer implements AutoCloseable {
             ObjectMapper json = mapper();
             this.services = new Services(config, catalog, json, store);
             this.jobs = new Jobs(services);
-            DownloadLinks links = new DownloadLinks(config.secretFile());
+            DownloadLinks links = new DownloadLinks(config.secretFile(), config.publicUrl());
             BackupJobs backups = new BackupJobs(services, jobs);
             RestoreJobs restores = new RestoreJobs(services, jobs, backups);
             Schedules schedules = new Schedules(services, backups, jobs);

@@ -57,7 +57,7 @@ final class Metrics {
         List<MultiGauge.Row<?>> bytes = new ArrayList<>();
         for (var r : s.catalog.rows(
                 "select e.id, e.name, e.type, max(b.completed_at) as last_at from environments e left join backups b on"
-                        + " b.environment_id = e.id and b.status = 'completed' group by e.id, e.name, e.type")) {
+                        + " b.environment_id = e.id and b.status = 'completed' and b.deleted_at is null group by e.id, e.name, e.type")) {
             Tags t = Tags.of(
                     "environment",
                     Catalog.str(r, "name"),
@@ -70,9 +70,9 @@ final class Metrics {
         }
         for (var r : s.catalog.rows(
                 "select b.environment_id, e.name, b.started_at, b.completed_at, b.size from backups b join environments e"
-                        + " on e.id = b.environment_id where b.status = 'completed' and b.completed_at = (select"
-                        + " max(completed_at) from backups x where x.environment_id = b.environment_id and x.status ="
-                        + " 'completed')")) {
+                        + " on e.id = b.environment_id where b.status = 'completed' and b.deleted_at is null and b.completed_at ="
+                        + " (select max(completed_at) from backups x where x.environment_id = b.environment_id and"
+                        + " x.status = 'completed' and x.deleted_at is null)")) {
             Tags t = Tags.of("environment", Catalog.str(r, "name"), "environment_id", Catalog.str(r, "environment_id"));
             dur.add(MultiGauge.Row.of(t, (Catalog.num(r, "completed_at") - Catalog.num(r, "started_at")) / 1000.0));
             bytes.add(MultiGauge.Row.of(t, Catalog.num(r, "size")));

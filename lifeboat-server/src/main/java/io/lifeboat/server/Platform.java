@@ -1,7 +1,6 @@
 package io.lifeboat.server;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +39,7 @@ public final class Platform {
 
     public Map<String, Object> organization(String id) {
         return catalog.row("select id, name, created_at from organizations where id = ?", id)
+                .map(EpochIso::row)
                 .orElseThrow(() -> ApiError.notFound("organization " + id));
     }
 
@@ -50,7 +50,7 @@ public final class Platform {
             boolean visible = p.can(Permission.BACKUPS_VIEW, id, null)
                     || catalog.rows("select id from projects where org_id = ?", id).stream()
                             .anyMatch(pr -> p.can(Permission.BACKUPS_VIEW, id, Catalog.str(pr, "id")));
-            if (visible) out.add(o);
+            if (visible) out.add(EpochIso.row(o));
         }
         return out;
     }
@@ -87,7 +87,7 @@ public final class Platform {
     public Map<String, Object> project(String id) {
         var r = catalog.row("select id, org_id, name, require_approval, created_at from projects where id = ?", id)
                 .orElseThrow(() -> ApiError.notFound("project " + id));
-        var m = new LinkedHashMap<String, Object>(r);
+        var m = EpochIso.row(r);
         m.put("require_approval", Catalog.flag(r, "require_approval"));
         return m;
     }
@@ -151,7 +151,7 @@ public final class Platform {
         var srv = catalog.row("select instances from servers where name = ?", server)
                 .orElseThrow(() -> ApiError.unprocessable(
                         "no server named '" + server + "' has reported to this catalog; start lifeboat server there"));
-        if (instance == null || !Catalog.str(srv, "instances").contains("\"" + instance + "\"")) {
+        if (instance == null || !instances(Catalog.str(srv, "instances")).contains(instance)) {
             throw ApiError.unprocessable(
                     "server '" + server + "' has no instance named '" + instance + "' in its configuration");
         }
@@ -194,18 +194,22 @@ public final class Platform {
         List<Map<String, Object>> out = new ArrayList<>();
         long now = now();
         for (var r : catalog.rows("select * from servers order by name")) {
-            var m = new LinkedHashMap<String, Object>(r);
+            var m = EpochIso.row(r);
             long hb = Catalog.num(r, "heartbeat_at");
             m.put("alive", now - hb <= staleAfterMillis);
             m.put("heartbeat_age_seconds", (now - hb) / 1000);
-            m.put(
-                    "instances",
-                    List.of(Catalog.str(r, "instances")
-                            .replaceAll("[\\[\\]\"]", "")
-                            .split(",")));
+            m.put("instances", instances(Catalog.str(r, "instances")));
             out.add(m);
         }
         return out;
+    }
+
+    static List<String> instances(String json) {
+        try {
+            return List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, String[].class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return List.of();
+        }
     }
 
     static long now() {

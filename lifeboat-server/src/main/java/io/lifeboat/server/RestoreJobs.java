@@ -194,7 +194,7 @@ final class RestoreJobs {
                 && ask.backupId().equals(target.createdFromBackupId())
                 && target.importRestoredAt() != null) {
             if (!ask.force()) {
-                throw ApiError.conflict("environment '" + target.name() + "' was created from this imported backup and"
+                throw ApiError.conflict("environment '" + target.name() + "' was created from this backup and"
                         + " restored from it at " + Instant.ofEpochMilli(target.importRestoredAt()) + "; it is not"
                         + " restored from it again unless forced (force: true, confirmation_word: \""
                         + CONFIRMATION_WORD + "\")");
@@ -203,7 +203,7 @@ final class RestoreJobs {
                 throw ApiError.unprocessable(
                         "forcing this restore needs confirmation_word \"" + CONFIRMATION_WORD + "\"");
             }
-            warnings.add("forced: environment was already restored from this imported backup at "
+            warnings.add("forced: environment was already restored from this backup at "
                     + Instant.ofEpochMilli(target.importRestoredAt()));
         }
         if (target != null
@@ -564,7 +564,6 @@ final class RestoreJobs {
                             "database {} of failed new environment {} exists and is left alone",
                             env.databaseName(),
                             env.name());
-                    return;
                 }
             }
         } catch (RuntimeException e) {
@@ -702,8 +701,7 @@ final class RestoreJobs {
             else if (((Number) srv.get("free_disk")).longValue() < needed) {
                 reason = "free disk " + srv.get("free_disk") + " bytes is less than the " + needed
                         + " bytes needed (4 × the backup: download, database and filestore)";
-            } else if (((List<?>) srv.get("instances"))
-                    .stream().allMatch(x -> x.toString().isBlank())) {
+            } else if (((List<?>) srv.get("instances")).isEmpty()) {
                 reason = "no Odoo instance is configured on it";
             }
             m.put("needed_disk", needed);

@@ -36,6 +36,7 @@ public enum Role {
         return restoresProduction;
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -117,9 +117,13 @@ final class Schedules {
         return get(env);
     }
 
-    /** Queues the backups and runs the checks that are due on this server. */
+    /** Events are kept this long for subscribers that resume with Last-Event-ID; the audit log is kept forever. */
+    static final long EVENT_RETENTION_MILLIS = 7L * 24 * 3600 * 1000;
+
+    /** Queues the backups and runs the checks that are due on this server; drops events older than a week. */
     void tick() {
         long now = Platform.now();
+        s.catalog.update("delete from events where at < ?", now - EVENT_RETENTION_MILLIS);
         for (var r : s.catalog.rows(
                 "select s.*, e.server_name from schedules s join environments e on e.id = s.environment_id"
                         + " where s.enabled = 1 and e.server_name = ? and e.state = 'ready'",

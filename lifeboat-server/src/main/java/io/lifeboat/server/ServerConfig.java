@@ -37,6 +37,8 @@ import java.util.Set;
  * @param pollSeconds how often the scheduler looks for due jobs
  * @param heartbeatSeconds how often this worker reports itself
  * @param scheduleSeconds how often this worker looks for due scheduled backups and checks
+ * @param publicUrl the address clients reach the API at (e.g. behind a TLS proxy), used in download links;
+ *     null: the scheme and host of each request
  * @param instances Odoo instances on this server, by name
  */
 public record ServerConfig(
@@ -55,6 +57,7 @@ public record ServerConfig(
         double pollSeconds,
         int heartbeatSeconds,
         int scheduleSeconds,
+        String publicUrl,
         Map<String, InstanceSettings> instances) {
 
     private static final Set<String> KEYS = Set.of(
@@ -73,6 +76,7 @@ public record ServerConfig(
             "poll-seconds",
             "heartbeat-seconds",
             "schedule-seconds",
+            "public-url",
             "instances");
     private static final Set<String> INSTANCE_KEYS =
             Set.of("odoo-conf", "host", "port", "user", "password", "password-file", "data-dir", "pg-bin", "sslmode");
@@ -90,8 +94,13 @@ public record ServerConfig(
     @Override
     public String toString() {
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", server=" + serverName + ", catalog="
-                + catalogUrl + ", store=" + io.lifeboat.storage.Redaction.redact(store) + ", instances="
+                + redactUrl(catalogUrl) + ", store=" + io.lifeboat.storage.Redaction.redact(store) + ", instances="
                 + instances.keySet() + "]";
+    }
+
+    /** A JDBC URL with its password parameter hidden. */
+    static String redactUrl(String url) {
+        return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     /** Reads and validates a configuration file; every problem found is listed in one error. */
@@ -121,7 +130,11 @@ public record ServerConfig(
         String host = listen;
         int port = 8480;
         int colon = listen.lastIndexOf(':');
-        if (colon >= 0) {
+        if (listen.matches("\\d+")) {
+            host = "127.0.0.1";
+            port = Integer.parseInt(listen);
+            if (port > 65535) problems.add("listen: port " + port + " is out of range");
+        } else if (colon >= 0) {
             host = listen.substring(0, colon);
             try {
                 port = Integer.parseInt(listen.substring(colon + 1));
@@ -148,6 +161,10 @@ public record ServerConfig(
         String catalogPassword = secret(root, "catalog-password", "catalog-password-file", base, problems);
         String store = text(root, "store", null);
         if (store == null) problems.add("store is missing (a directory, s3:… or sftp://… all workers reach)");
+        else if (!store.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") || store.startsWith("local:")) {
+            String p = store.startsWith("local:") ? store.substring("local:".length()) : store;
+            store = base.resolve(p).normalize().toString();
+        }
         Map<String, String> storeOptions = new LinkedHashMap<>();
         JsonNode so = root.get("store-options");
         if (so != null) {
@@ -164,6 +181,12 @@ public record ServerConfig(
         int workers = integer(root, "workers", 2, 1, 64, problems);
         int heartbeat = integer(root, "heartbeat-seconds", 10, 1, 3600, problems);
         int scheduleSeconds = integer(root, "schedule-seconds", 30, 1, 3600, problems);
+        String publicUrl = text(root, "public-url", null);
+        if (publicUrl != null) {
+            if (!publicUrl.matches("https?://[^\\s/]+(/[^\\s]*)?"))
+                problems.add("public-url must be http(s)://host[:port][/path]");
+            publicUrl = publicUrl.replaceAll("/+$", "");
+        }
         double poll = 2;
         if (root.has("poll-seconds")) {
             poll = root.get("poll-seconds").asDouble(-1);
@@ -212,7 +235,7 @@ public record ServerConfig(
         if (!problems.isEmpty()) {
             throw new LifeboatException(
                     LifeboatException.Kind.USAGE,
-                    "the server configuration " + file + " is not valid:\n  - " + String.join("\n  - ", problems),
+                    "the server configuration " + file + " is not valid: " + String.join("; ", problems),
                     "Fix these keys; docs/server.md lists every key with an example.");
         }
         return new ServerConfig(
@@ -231,6 +254,7 @@ public record ServerConfig(
                 poll,
                 heartbeat,
                 scheduleSeconds,
+                publicUrl,
                 instances);
     }
 
