@@ -53,7 +53,10 @@ final class Jobs implements AutoCloseable {
                         server + "-" + ProcessHandle.current().pid()))
                 .deleteUnresolvedAfter(Duration.ofDays(3650))
                 .enableImmediateExecution();
-        if (s.catalog.postgres()) b.pollUsingLockAndFetch(0.5, 1.0);
+        // polling stays fetch-then-lock (db-scheduler's default), also on PostgreSQL: lock-and-fetch marks due
+        // executions picked before looking at their task name, so a worker would lock the jobs of other servers
+        // (unknown tasks to it), never run them, and leave them for dead-execution detection to release
+        // seconds later. Fetch-then-lock skips tasks this worker does not know before picking anything.
         scheduler = b.build();
         scheduler.start();
     }

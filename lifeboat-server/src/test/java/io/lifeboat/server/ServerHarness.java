@@ -36,13 +36,31 @@ final class ServerHarness implements AutoCloseable {
     final String base;
 
     ServerHarness(Path dir, PgCluster cluster, String serverName, String catalog, Path store) throws IOException {
+        this(dir, cluster, writeConfig(dir, cluster, serverName, catalog, null, store));
+    }
+
+    private ServerHarness(Path dir, PgCluster cluster, Path conf) throws IOException {
         this.dir = dir;
         this.cluster = cluster;
+        this.server = LifeboatServer.start(ServerConfig.load(conf));
+        this.adminToken = Files.readString(dir.resolve("admin.token")).strip();
+        this.base = "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * Writes the configuration of a server {@code serverName} to {@code <dir>/<serverName>.yaml} and returns
+     * its path: its own data dir {@code data-<server>} and spool {@code spool-<server>}, the secret and bootstrap
+     * token files shared by every server of {@code dir}, and the instance {@code main} on the test cluster.
+     */
+    static Path writeConfig(
+            Path dir, PgCluster cluster, String serverName, String catalog, String catalogUser, Path store)
+            throws IOException {
         Files.createDirectories(dir);
         Path data = dir.resolve("data-" + serverName);
         String yaml = "listen: 127.0.0.1:0\n"
                 + "server-name: " + serverName + "\n"
                 + "catalog: " + catalog + "\n"
+                + (catalogUser == null ? "" : "catalog-user: " + catalogUser + "\n")
                 + "store: " + store + "\n"
                 + "spool: " + dir.resolve("spool-" + serverName) + "\n"
                 + "secret-file: " + dir.resolve("server.key") + "\n"
@@ -59,13 +77,36 @@ final class ServerHarness implements AutoCloseable {
                 + "    pg-bin: " + cluster.binDir() + "\n";
         Path conf = dir.resolve(serverName + ".yaml");
         Files.writeString(conf, yaml);
-        this.server = LifeboatServer.start(ServerConfig.load(conf));
-        this.adminToken = Files.readString(dir.resolve("admin.token")).strip();
-        this.base = "http://127.0.0.1:" + server.port();
+        return conf;
     }
 
     static ServerHarness sqlite(Path dir, PgCluster cluster) throws IOException {
         return new ServerHarness(dir, cluster, "web1", "sqlite:" + dir.resolve("catalog.db"), dir.resolve("store"));
+    }
+
+    /**
+     * A server on a PostgreSQL catalog (a database of the test cluster, see {@link #createCatalog}); servers
+     * started with the same {@code dir}, catalog and store are workers of one installation.
+     */
+    static ServerHarness postgres(Path dir, PgCluster cluster, String serverName, String catalogDb, Path store)
+            throws IOException {
+        return new ServerHarness(dir, cluster, postgresConfig(dir, cluster, serverName, catalogDb, store));
+    }
+
+    static Path postgresConfig(Path dir, PgCluster cluster, String serverName, String catalogDb, Path store)
+            throws IOException {
+        return writeConfig(dir, cluster, serverName, cluster.jdbcUrl(catalogDb), cluster.superuser(), store);
+    }
+
+    /** Creates an empty database for a PostgreSQL catalog and returns its name; {@link #dropCatalog} removes it. */
+    static String createCatalog(PgCluster cluster) throws SQLException {
+        String name = "lbcat_" + Long.toHexString(System.nanoTime());
+        cluster.createDatabase(name);
+        return name;
+    }
+
+    static void dropCatalog(PgCluster cluster, String name) throws SQLException {
+        if (name != null) cluster.dropDatabase(name);
     }
 
     Path dataDir() {
@@ -74,9 +115,14 @@ final class ServerHarness implements AutoCloseable {
 
     /** Fills a test database with a small synthetic Odoo instance, its filestore under this server's data dir. */
     SyntheticInstance.Result fill(String database) throws SQLException, IOException {
+        return fill(cluster, dataDir(), database, SyntheticInstance.Spec.small());
+    }
+
+    /** Fills a database of the cluster with a synthetic Odoo instance whose filestore is under {@code dataDir}. */
+    static SyntheticInstance.Result fill(PgCluster cluster, Path dataDir, String database, SyntheticInstance.Spec spec)
+            throws SQLException, IOException {
         try (Connection c = cluster.connect(database, PostgresExtension.ODOO_ROLE)) {
-            return SyntheticInstance.create(
-                    c, dataDir().resolve("filestore").resolve(database), SyntheticInstance.Spec.small());
+            return SyntheticInstance.create(c, dataDir.resolve("filestore").resolve(database), spec);
         }
     }
 
@@ -197,6 +243,11 @@ final class ServerHarness implements AutoCloseable {
 
     /** Drops databases a test made (the restored copies), with the rollback points the core kept of them. */
     void drop(String... names) throws SQLException {
+        drop(cluster, names);
+    }
+
+    /** Drops the named databases of a cluster and those named after them ({@code <name>_…}). */
+    static void drop(PgCluster cluster, String... names) throws SQLException {
         List<String> all = cluster.databases();
         try (Connection c = cluster.connect("postgres")) {
             for (String d : all) {
