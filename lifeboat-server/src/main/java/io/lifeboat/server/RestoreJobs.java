@@ -371,6 +371,11 @@ final class RestoreJobs {
             // revived after this worker died mid-restore: the core's restore-aside left the target as it was
             String step = Catalog.str(row, "step");
             cleanupLeftovers(env);
+            try {
+                Files.deleteIfExists(s.config.spool().resolve("restore-" + id + ".zip"));
+            } catch (IOException e) {
+                LOG.warn("could not remove the download of interrupted restore {}", id);
+            }
             fail(
                     id,
                     env,

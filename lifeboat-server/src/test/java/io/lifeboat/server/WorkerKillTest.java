@@ -138,6 +138,7 @@ class WorkerKillTest {
                 .isEqualTo("failed");
         assertThat(failedBackup.path("error_message").asText()).contains("worker stopped");
         assertThat(failedBackup.path("store_key").isNull()).isTrue();
+        assertThat(partial).as("the partial zip in the spool").doesNotExist();
         assertThat(storedFiles(store, env2)).isEmpty();
         assertThat(events("backup.started", "backup_id", backupId))
                 .as("the backup ran once")
@@ -231,6 +232,9 @@ class WorkerKillTest {
         assertThat(roles("lifeboat_restore_" + suffix)).as("the restore's role").isZero();
         Path filestores = tmp.resolve("data-web2").resolve("filestore");
         assertThat(filestores.resolve(target)).doesNotExist();
+        assertThat(tmp.resolve("spool-web2").resolve("restore-" + restoreId + ".zip"))
+                .as("the download in the spool")
+                .doesNotExist();
         assertThat(filestores.resolve(temporary.get(0))).doesNotExist();
         assertThat(events("restore.started", "restore_id", restoreId))
                 .as("the restore ran once")
