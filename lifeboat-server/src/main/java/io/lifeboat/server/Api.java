@@ -421,8 +421,17 @@ final class Api {
         } catch (NumberFormatException e) {
             cursor = s.events.lastId();
         }
-        long lastWrite = System.nanoTime();
         client.sendComment("lifeboat events from " + cursor);
+        try {
+            pump(client, p, cursor);
+        } catch (RuntimeException e) {
+            // the subscriber went away or the server is stopping: the stream just ends
+            LOG.debug("event stream ended: {}", e.toString());
+        }
+    }
+
+    private void pump(SseClient client, Principal p, long cursor) {
+        long lastWrite = System.nanoTime();
         while (!client.terminated()) {
             List<Events.Event> batch = s.events.after(cursor, 500);
             for (Events.Event e : batch) {
