@@ -52,6 +52,32 @@ class ImportedBackupTest {
                     .isEqualTo(HexFormat.of()
                             .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(zip))));
 
+            // an Odoo 16 backup over an environment whose last backup is Odoo 17: allowed, with a warning recorded
+            String own = h.ok("POST", "/api/v1/environments/" + s.env() + "/backups", admin, null)
+                    .path("id")
+                    .asText();
+            assertThat(h.await("/api/v1/backups/" + own, admin, ServerHarness::ended)
+                            .path("odoo_version")
+                            .asText())
+                    .startsWith("17");
+            JsonNode mismatch = h.ok(
+                    "POST",
+                    "/api/v1/restores",
+                    admin,
+                    Map.of(
+                            "backup_id",
+                            imported.path("id").asText(),
+                            "target_environment_id",
+                            s.env(),
+                            "confirm_environment_name",
+                            "prod"));
+            assertThat(mismatch.path("warnings").toString()).contains("Odoo 16").contains("runs Odoo 17");
+            h.ok("POST", "/api/v1/restores/" + mismatch.path("id").asText() + "/cancel", admin, null);
+            assertThat(h.await("/api/v1/restores/" + mismatch.path("id").asText(), admin, ServerHarness::ended)
+                            .path("status")
+                            .asText())
+                    .isEqualTo("cancelled");
+
             String newDb = "lbimport_" + Long.toHexString(System.nanoTime());
             JsonNode first = h.ok(
                     "POST",
