@@ -73,7 +73,7 @@ if command -v groff >/dev/null; then
   done
 fi
 cp -r packaging/systemd "$stage/share/systemd"
-cp README.md CHANGELOG.md packaging/server/server.example.yaml "$stage/share/doc/"
+cp README.md CHANGELOG.md packaging/server/server.example.yaml packaging/server/logback-json.xml "$stage/share/doc/"
 cp -r docs "$stage/share/doc/docs"
 
 # The tarball: owner root, files in a stable order.
