@@ -68,6 +68,8 @@ class OpenApiContractTest {
     private static final Pattern ROUTE = Pattern.compile("\\br\\s*\\.\\s*(" + VERBS + ")\\s*\\(\\s*\"([^\"]*)\"");
     /** Any route registration, to catch one whose path is not a literal. */
     private static final Pattern ANY_ROUTE = Pattern.compile("\\br\\s*\\.\\s*(" + VERBS + ")\\s*\\(");
+    /** A route registered on any receiver, e.g. {@code c.routes.get("/x", ...)} elsewhere than in Api.java. */
+    private static final Pattern ROUTE_ANYWHERE = Pattern.compile("\\.\\s*(" + VERBS + ")\\s*\\(\\s*\"/");
 
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch");
     /** Operations that take no bearer token: the document must say so with an empty security list. */
@@ -124,6 +126,17 @@ class OpenApiContractTest {
                 .as("every route of Api.java has a literal path, so it can be compared with the document")
                 .isEqualTo(all);
         assertThat(routes).as("routes registered in Api.java").hasSizeGreaterThan(30);
+        assertThat(count(ROUTE_ANYWHERE, text))
+                .as("route registrations of Api.java")
+                .isEqualTo(literal);
+        try (Stream<Path> files = Files.list(source.getParent())) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java") && !f.equals(source))
+                    .toList()) {
+                assertThat(count(ROUTE_ANYWHERE, Files.readString(f)))
+                        .as("%s registers no route: they all are in Api.java, which this test reads", f)
+                        .isZero();
+            }
+        }
         assertThat(operations())
                 .as("the operations of openapi.json are exactly the routes of Api.java")
                 .containsExactlyInAnyOrderElementsOf(routes);
@@ -238,6 +251,12 @@ class OpenApiContractTest {
                         "BackupPage",
                         "RestorePointPage",
                         "EnvironmentList");
+    }
+
+    private static int count(Pattern p, String text) {
+        int n = 0;
+        for (Matcher m = p.matcher(text); m.find(); ) n++;
+        return n;
     }
 
     private static void walk(JsonNode n, String pointer, List<String> refs, List<String> schemas) {
