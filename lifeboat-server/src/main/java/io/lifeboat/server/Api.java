@@ -55,6 +55,7 @@ final class Api {
                 case CONFLICT -> 409;
                 default -> 500;
             };
+            if (status == 500) LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage());
             error(
                     ctx,
                     status,
@@ -118,10 +119,7 @@ final class Api {
             created(
                     ctx,
                     s.platform.createProject(
-                            me(ctx),
-                            ctx.pathParam("id"),
-                            str(b, "name"),
-                            b.path("require_approval").asBoolean(false)));
+                            me(ctx), ctx.pathParam("id"), str(b, "name"), bool(b, "require_approval")));
         });
         r.get("/api/v1/projects", ctx -> ctx.json(items(s.platform.projects(me(ctx)))));
         r.get("/api/v1/servers", ctx -> {
@@ -316,7 +314,7 @@ final class Api {
             ctx.json(items(s.audit.list(
                     ctx.queryParam("actor"),
                     ctx.queryParam("action"),
-                    before == null ? Long.MAX_VALUE : intParam(ctx, "before", 0, 1, Integer.MAX_VALUE),
+                    before == null ? Long.MAX_VALUE : longParam(ctx, "before"),
                     limit)));
         });
         r.get("/api/v1/audit/verify", ctx -> {
@@ -435,6 +433,7 @@ final class Api {
         while (!client.terminated()) {
             List<Events.Event> batch = s.events.after(cursor, 500);
             for (Events.Event e : batch) {
+                if (client.terminated()) return;
                 cursor = e.id();
                 if (!visible(p, e)) continue;
                 ObjectNode data = s.json.createObjectNode();
@@ -505,6 +504,13 @@ final class Api {
         return v.asText();
     }
 
+    private static boolean bool(JsonNode b, String key) {
+        JsonNode v = b.get(key);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw ApiError.badRequest(key + " must be true or false");
+        return v.asBoolean();
+    }
+
     private static int intParam(Context ctx, String name, int dflt, int min, int max) {
         String v = ctx.queryParam(name);
         if (v == null) return dflt;
@@ -514,6 +520,16 @@ final class Api {
             return n;
         } catch (NumberFormatException e) {
             throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static long longParam(Context ctx, String name) {
+        try {
+            long n = Long.parseLong(ctx.queryParam(name));
+            if (n < 1) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest(name + " must be a whole number of 1 or more");
         }
     }
 

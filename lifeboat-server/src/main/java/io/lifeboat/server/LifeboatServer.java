@@ -147,7 +147,8 @@ public final class LifeboatServer implements AutoCloseable {
         long now = Platform.now();
         String instances =
                 services.toJson(config.instances().keySet().stream().sorted().toList());
-        String version = String.valueOf(LifeboatServer.class.getPackage().getImplementationVersion());
+        String version = LifeboatServer.class.getPackage().getImplementationVersion();
+        if (version == null) version = "dev";
         catalog.update(
                 "insert into servers (name, started_at, heartbeat_at, free_disk, cores, memory, instances, version)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do update set heartbeat_at ="

@@ -56,10 +56,10 @@ public final class Platform {
     }
 
     public Map<String, Object> createProject(Principal p, String orgId, String name, boolean requireApproval) {
-        organization(orgId);
         if (!p.portalAdmin() && !hasOrgRole(p, orgId)) {
             throw ApiError.forbidden("only a portal admin or an owner or admin of the organization creates projects");
         }
+        organization(orgId);
         checkName("a project", name);
         if (catalog.row("select id from projects where org_id = ? and name = ?", orgId, name)
                 .isPresent()) {

@@ -350,7 +350,7 @@ final class RestoreJobs {
                     > 0) {
                 if (Boolean.TRUE.equals(r.get("is_new"))) removeNewEnvironment(env);
                 s.events.publish(
-                        "restore.failed",
+                        "restore.cancelled",
                         env.projectId(),
                         env.id(),
                         Map.of("restore_id", id, "step", "queued", "cancelled", true));
@@ -552,7 +552,7 @@ final class RestoreJobs {
         data.put("step", step);
         data.put("error", message);
         data.put("cancelled", cancelled);
-        s.events.publish("restore.failed", env.projectId(), env.id(), data);
+        s.events.publish(cancelled ? "restore.cancelled" : "restore.failed", env.projectId(), env.id(), data);
     }
 
     /** A new environment whose restore failed: its leftovers go, then its record. */
@@ -638,6 +638,12 @@ final class RestoreJobs {
     }
 
     List<Map<String, Object>> list(Principal p, String environmentId, String status, int limit, int offset) {
+        if (status != null
+                && !Set.of("awaiting_approval", "pending", "running", "completed", "failed", "cancelled")
+                        .contains(status)) {
+            throw ApiError.badRequest(
+                    "status must be one of awaiting_approval, pending, running, completed, failed, cancelled");
+        }
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("select id, project_id from restores where 1 = 1");
         if (environmentId != null) {

@@ -86,14 +86,16 @@ final class Schedules {
         for (int i = 0; i < 5; i++) {
             JsonNode v = keep.get(names[i]);
             k[i] = v == null || v.isNull() ? dflt[i] : v.asInt(-1);
-            if (k[i] < 0 || (v != null && !v.isNull() && !v.canConvertToInt())) {
+            if (k[i] < 0 || (v != null && !v.isNull() && !(v.isIntegralNumber() && v.canConvertToInt()))) {
                 throw ApiError.badRequest("retention." + names[i] + " must be a whole number of 0 or more");
             }
         }
         if (k[0] + k[1] + k[2] + k[3] + k[4] == 0) {
             throw ApiError.unprocessable("a retention that keeps nothing would remove every backup; keep at least one");
         }
-        boolean enabled = !body.has("enabled") || body.get("enabled").asBoolean(true);
+        JsonNode en = body.get("enabled");
+        if (en != null && !en.isNull() && !en.isBoolean()) throw ApiError.badRequest("enabled must be true or false");
+        boolean enabled = en == null || en.isNull() || en.asBoolean();
         s.catalog.inTransaction(c -> {
             Catalog.update(c, "delete from schedules where environment_id = ?", env.id());
             return Catalog.update(
