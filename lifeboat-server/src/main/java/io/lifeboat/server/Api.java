@@ -218,7 +218,16 @@ final class Api {
                 throw ApiError.conflict("only a completed backup can be downloaded");
             int ttl = intParam(ctx, "expires_in", 900, 60, 7 * 24 * 3600);
             s.audit.record(p.name(), "backup.download_link", "backup:" + b.get("id"), null, Map.of("expires_in", ttl));
-            ctx.json(links.link(ctx, (String) b.get("id"), Duration.ofSeconds(ttl)));
+            var presigned = s.store.presignedUrl((String) b.get("store_key"), Duration.ofSeconds(ttl));
+            if (presigned.isPresent()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("url", presigned.get().toString());
+                m.put("expires_at", Instant.now().plusSeconds(ttl).toString());
+                m.put("kind", "s3-presigned");
+                ctx.json(m);
+            } else {
+                ctx.json(links.link(ctx, (String) b.get("id"), Duration.ofSeconds(ttl)));
+            }
         });
         r.post(
                 "/api/v1/restores",

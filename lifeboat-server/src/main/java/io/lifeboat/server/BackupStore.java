@@ -49,6 +49,11 @@ public final class BackupStore implements AutoCloseable {
         return backend.stat(key).map(i -> i.size());
     }
 
+    /** A presigned URL of the object when the store is S3-compatible storage. */
+    public java.util.Optional<java.net.URI> presignedUrl(String key, java.time.Duration ttl) {
+        return backend.presignedUrl(key, ttl);
+    }
+
     public void delete(String key) throws IOException {
         backend.delete(key);
     }

@@ -80,6 +80,19 @@ final class ServerHarness implements AutoCloseable {
         return conf;
     }
 
+    /** A server on a SQLite catalog whose backup store is another location (e.g. s3:…) with its options. */
+    static ServerHarness withStore(Path dir, PgCluster cluster, String location, java.util.Map<String, String> options)
+            throws IOException {
+        Path conf =
+                writeConfig(dir, cluster, "web1", "sqlite:" + dir.resolve("catalog.db"), null, dir.resolve("store"));
+        StringBuilder store = new StringBuilder("store: " + location + "\nstore-options:\n");
+        options.forEach(
+                (k, v) -> store.append("  ").append(k).append(": ").append(v).append('\n'));
+        Files.writeString(
+                conf, Files.readString(conf).replace("store: " + dir.resolve("store") + "\n", store.toString()));
+        return new ServerHarness(dir, cluster, conf);
+    }
+
     static ServerHarness sqlite(Path dir, PgCluster cluster) throws IOException {
         return new ServerHarness(dir, cluster, "web1", "sqlite:" + dir.resolve("catalog.db"), dir.resolve("store"));
     }

@@ -63,6 +63,14 @@ public interface Backend extends AutoCloseable {
     /** Removes the object; removing a missing object succeeds. */
     void delete(String name) throws IOException;
 
+    /**
+     * A URL that lets anyone holding it read one object until it expires, signed by the backend's own
+     * credentials (S3 presigned URLs); empty for backends that cannot make one.
+     */
+    default Optional<java.net.URI> presignedUrl(String name, java.time.Duration ttl) {
+        return Optional.empty();
+    }
+
     /** Releases connections and threads. */
     @Override
     void close() throws IOException;

@@ -83,6 +83,11 @@ public final class RetryingBackend implements Backend {
     }
 
     @Override
+    public Optional<java.net.URI> presignedUrl(String name, java.time.Duration ttl) {
+        return delegate.presignedUrl(name, ttl);
+    }
+
+    @Override
     public void close() throws IOException {
         delegate.close();
     }

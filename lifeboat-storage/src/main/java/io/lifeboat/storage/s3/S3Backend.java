@@ -119,6 +119,29 @@ public final class S3Backend implements Backend {
         return config;
     }
 
+    /** A presigned GET of one object, valid for {@code ttl} (S3 allows at most 7 days). */
+    @Override
+    public Optional<java.net.URI> presignedUrl(String name, java.time.Duration ttl) {
+        AwsCredentialsProvider credentials = config.accessKey() == null
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
+        var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .credentialsProvider(credentials)
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(config.pathStyle())
+                        .build());
+        if (config.endpoint() != null) builder.endpointOverride(config.endpoint());
+        if (config.region() != null) builder.region(Region.of(config.region()));
+        else if (config.endpoint() != null) builder.region(Region.US_EAST_1);
+        try (var presigner = builder.build()) {
+            var request = presigner.presignGetObject(r -> r.signatureDuration(ttl)
+                    .getObjectRequest(g -> g.bucket(config.bucket()).key(key(name))));
+            return Optional.of(request.url().toURI());
+        } catch (java.net.URISyntaxException | SdkException e) {
+            throw new IllegalStateException(Redaction.redact("cannot presign " + name + ": " + e.getMessage()));
+        }
+    }
+
     @Override
     public String location() {
         StringBuilder sb = new StringBuilder("s3:");
