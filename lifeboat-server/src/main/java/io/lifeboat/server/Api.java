@@ -281,7 +281,7 @@ final class Api {
             Long exp = null;
             if (b.hasNonNull("expires_in_days")) {
                 JsonNode d = b.get("expires_in_days");
-                if (!d.canConvertToInt() || d.asInt() < 1 || d.asInt() > 3650) {
+                if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 1 || d.asInt() > 3650) {
                     throw ApiError.badRequest("expires_in_days must be a whole number from 1 to 3650");
                 }
                 exp = Instant.now().plus(Duration.ofDays(d.asInt())).toEpochMilli();

@@ -366,7 +366,8 @@ final class BackupJobs {
         if (!p.can(Permission.BACKUPS_CREATE, env.orgId(), env.projectId())) {
             throw ApiError.forbidden("importing backups needs " + Permission.BACKUPS_CREATE.id());
         }
-        String id = insert(env, "imported", p.name());
+        // the record is written last, complete: an import cut short leaves no record behind
+        String id = UUID.randomUUID().toString();
         Path zip = s.config.spool().resolve("import-" + id + ".zip");
         String key = BackupStore.key(env.id(), id);
         boolean stored = false;
@@ -394,9 +395,17 @@ final class BackupJobs {
             }
             long now = Platform.now();
             s.catalog.update(
-                    "update backups set status = 'completed', started_at = ?, completed_at = ?, size = ?, sha256 = ?,"
-                            + " odoo_version = ?, pg_version = ?, modules = ?, verified = 1, verified_at = ?, store_key = ?"
-                            + " where id = ?",
+                    "insert into backups (id, environment_id, project_id, type, status, requested_by, server_name,"
+                            + " database_name, created_at, started_at, completed_at, size, sha256, odoo_version,"
+                            + " pg_version, modules, verified, verified_at, store_key) values (?, ?, ?, 'imported',"
+                            + " 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    id,
+                    env.id(),
+                    env.projectId(),
+                    p.name(),
+                    env.serverName(),
+                    env.databaseName(),
+                    now,
                     now,
                     now,
                     Files.size(zip),
@@ -405,8 +414,7 @@ final class BackupJobs {
                     manifest.get("pg_version"),
                     s.toJson(manifest.getOrDefault("modules", Map.of())),
                     now,
-                    key,
-                    id);
+                    key);
             s.audit.record(
                     p.name(),
                     "backup.import",
@@ -424,7 +432,6 @@ final class BackupJobs {
                     LOG.warn("could not remove the stored copy of failed import {}", id);
                 }
             }
-            s.catalog.update("delete from backups where id = ?", id);
             throw e;
         } finally {
             Files.deleteIfExists(zip);

@@ -46,6 +46,7 @@ public final class LifeboatServer implements AutoCloseable {
             Schedules schedules = new Schedules(services, backups, jobs);
             Metrics metrics = new Metrics(services, jobs);
             bootstrap();
+            removeInterruptedImports();
             beat();
             this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lifeboat-heartbeat");
@@ -121,6 +122,20 @@ public final class LifeboatServer implements AutoCloseable {
             throw new io.lifeboat.LifeboatException(
                     io.lifeboat.LifeboatException.Kind.ENVIRONMENT,
                     "cannot read or write " + f + ": " + e.getMessage());
+        }
+    }
+
+    /** Uploads cut short when the server stopped: no record names them (it is written last). */
+    private void removeInterruptedImports() {
+        if (!Files.isDirectory(config.spool())) return;
+        try (var files = Files.list(config.spool())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("import-"))
+                    .toList()) {
+                Files.deleteIfExists(f);
+                LOG.info("removed {}, an upload cut short when the server stopped", f);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not look for interrupted uploads in {}: {}", config.spool(), e.getMessage());
         }
     }
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Backup schedules and retention policies per environment, and scheduled integrity checks. Each worker
- * looks every 30 seconds at the schedules of the environments on its own server; a due backup is queued like
+ * looks every {@code schedule-seconds} (default 30) at the schedules of the environments on its own server; a due backup is queued like
  * a manual one (type scheduled) and retention runs after it; a due check runs there and its findings become
  * metrics. Cron expressions have five fields (minute hour day month weekday), in UTC.
  */
