@@ -165,6 +165,7 @@ final class BackupJobs {
                         "the backup read back from the store differs from the one written (SHA-256 " + stored256
                                 + ", expected " + digest + ")");
             }
+            Files.deleteIfExists(zip); // before the record says it ended
             long now = Platform.now();
             s.catalog.update(
                     "update backups set status = 'completed', completed_at = ?, size = ?, sha256 = ?, odoo_version = ?,"
@@ -204,6 +205,11 @@ final class BackupJobs {
                 } catch (IOException ignored) {
                     LOG.warn("could not remove the stored copy of failed backup {}", id);
                 }
+            }
+            try {
+                Files.deleteIfExists(zip); // before the record says it ended
+            } catch (IOException ignored) {
+                LOG.warn("could not remove {}", zip);
             }
             boolean cancelled = e instanceof LifeboatException le && le.kind() == LifeboatException.Kind.CANCELLED;
             fail(id, env, message, cancelled ? "cancelled" : "failed");

@@ -402,6 +402,11 @@ final class RestoreJobs {
                     ? le.getMessage() + " (" + le.hint() + ")"
                     : String.valueOf(e.getMessage());
             LOG.warn("restore {} failed in step {}: {}", id, job.step, message);
+            try {
+                Files.deleteIfExists(zip); // before the record says it ended: nothing of it remains then
+            } catch (IOException ignored) {
+                LOG.warn("could not remove {}", zip);
+            }
             fail(
                     id,
                     env,
@@ -457,6 +462,7 @@ final class RestoreJobs {
         job.cancellation.check();
         job.step("restoring_db", 40, 75);
         RestoreResult result = lb.restore(rq, Observer.of(e -> onProgress(job, e), job.cancellation));
+        Files.deleteIfExists(zip);
         List<String> warnings = new ArrayList<>(readWarnings(row));
         warnings.addAll(result.warnings());
         long now = Platform.now();
