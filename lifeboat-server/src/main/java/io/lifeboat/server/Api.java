@@ -76,7 +76,13 @@ final class Api {
             error(ctx, e.getStatus(), code, message);
         });
         r.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            String what;
+            try {
+                what = ctx.method() + " " + ctx.path();
+            } catch (RuntimeException gone) {
+                what = "a request that ended"; // the response was already recycled
+            }
+            LOG.error("{} failed", what, e);
             error(ctx, 500, "internal", "internal error; the server log has the details");
         });
         r.error(404, ctx -> {
@@ -411,13 +417,13 @@ final class Api {
     private void stream(SseClient client) {
         Context ctx = client.ctx();
         Principal p;
+        String token;
         try {
-            String token = bearer(ctx);
-            if (token == null) token = ctx.queryParam("access_token");
+            String t = bearer(ctx);
+            token = t == null ? ctx.queryParam("access_token") : t;
             p = s.accounts.authenticate(token);
         } catch (ApiError e) {
-            client.sendEvent("error", "{\"error\":\"unauthorized\",\"message\":\"" + e.getMessage() + "\"}");
-            client.close();
+            refuse(client, e);
             return;
         }
         String last = ctx.header("Last-Event-ID");
@@ -430,16 +436,64 @@ final class Api {
         }
         client.sendComment("lifeboat events from " + cursor);
         try {
-            pump(client, p, cursor);
+            openStreams.incrementAndGet();
+            try {
+                pump(client, p, token, cursor);
+            } finally {
+                synchronized (openStreams) {
+                    openStreams.decrementAndGet();
+                    openStreams.notifyAll();
+                }
+            }
         } catch (RuntimeException e) {
             // the subscriber went away or the server is stopping: the stream just ends
             LOG.debug("event stream ended: {}", e.toString());
         }
     }
 
-    private void pump(SseClient client, Principal p, long cursor) {
+    private void refuse(SseClient client, ApiError e) {
+        ObjectNode err = s.json.createObjectNode();
+        err.put("error", e.code());
+        err.put("message", e.getMessage());
+        client.sendEvent("error", err.toString());
+        client.close();
+    }
+
+    /** Ends the event streams (they end within a poll) and waits a little for them, before HTTP stops. */
+    void stop() {
+        stopping = true;
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        synchronized (openStreams) {
+            while (openStreams.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    openStreams.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger openStreams =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private void pump(SseClient client, Principal principal, String token, long cursor) {
+        Principal p = principal;
         long lastWrite = System.nanoTime();
-        while (!client.terminated()) {
+        long lastAuth = System.nanoTime();
+        while (!client.terminated() && !stopping) {
+            if (System.nanoTime() - lastAuth > 5_000_000_000L) {
+                // a revoked or expired token, or changed roles, take effect on open streams too
+                try {
+                    p = s.accounts.authenticate(token);
+                } catch (ApiError e) {
+                    refuse(client, e);
+                    return;
+                }
+                lastAuth = System.nanoTime();
+            }
             List<Events.Event> batch = s.events.after(cursor, 500);
             for (Events.Event e : batch) {
                 if (client.terminated()) return;

@@ -130,6 +130,7 @@ final class BackupJobs {
             Files.createDirectories(s.config.spool());
             s.catalog.update("update backups set status = 'running', started_at = ? where id = ?", Platform.now(), id);
             s.events.publish("backup.started", env.projectId(), env.id(), Map.of("backup_id", id));
+            if (!job.nested) job.live();
             Lifeboat lb = s.lifeboat(env.instance());
             MessageDigest sha = sha256();
             BackupResult result;
@@ -182,6 +183,7 @@ final class BackupJobs {
                     key,
                     s.toJson(result),
                     id);
+            if (!job.nested) job.ended();
             s.events.publish(
                     "backup.completed",
                     env.projectId(),
@@ -212,6 +214,7 @@ final class BackupJobs {
                 LOG.warn("could not remove {}", zip);
             }
             boolean cancelled = e instanceof LifeboatException le && le.kind() == LifeboatException.Kind.CANCELLED;
+            if (!job.nested) job.ended();
             fail(id, env, message, cancelled ? "cancelled" : "failed");
             if (e instanceof RuntimeException re) throw re;
             throw new LifeboatException(LifeboatException.Kind.ENVIRONMENT, message);

@@ -83,8 +83,13 @@ final class Jobs implements AutoCloseable {
         var id = TaskInstanceId.of(task, instance);
         var e = client.getScheduledExecution(id);
         if (e.isEmpty() || e.get().isPicked()) return false;
-        client.cancel(id);
-        return true;
+        try {
+            client.cancel(id);
+            return true;
+        } catch (RuntimeException picked) {
+            // a worker picked it between the look and the cancel: it is cancelled as a running job instead
+            return false;
+        }
     }
 
     /** Queued executions that no worker has picked yet. */

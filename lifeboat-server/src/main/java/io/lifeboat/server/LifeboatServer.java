@@ -31,6 +31,7 @@ public final class LifeboatServer implements AutoCloseable {
     private final Jobs jobs;
     private final ScheduledExecutorService heartbeat;
     private final Javalin http;
+    private final Api api;
 
     private LifeboatServer(ServerConfig config) {
         this.config = config;
@@ -56,7 +57,7 @@ public final class LifeboatServer implements AutoCloseable {
             heartbeat.scheduleAtFixedRate(
                     this::beatQuietly, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
             jobs.start(backups::execute, restores::execute, schedules::tick);
-            Api api = new Api(services, backups, restores, schedules, jobs, links, metrics);
+            this.api = new Api(services, backups, restores, schedules, jobs, links, metrics);
             this.http = Javalin.create(c -> {
                 c.concurrency.useVirtualThreads = true;
                 c.startup.showJavalinBanner = false;
@@ -182,6 +183,7 @@ public final class LifeboatServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            api.stop();
             http.stop();
         } finally {
             heartbeat.shutdownNow();

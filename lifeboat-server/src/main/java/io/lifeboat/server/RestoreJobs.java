@@ -395,6 +395,7 @@ final class RestoreJobs {
         try {
             s.catalog.update("update restores set status = 'running', started_at = ? where id = ?", Platform.now(), id);
             s.events.publish("restore.started", env.projectId(), env.id(), Map.of("restore_id", id));
+            job.live();
             perform(id, row, env, job, zip);
         } catch (RuntimeException | IOException e) {
             boolean cancelled = e instanceof LifeboatException le && le.kind() == LifeboatException.Kind.CANCELLED;
@@ -402,6 +403,7 @@ final class RestoreJobs {
                     ? le.getMessage() + " (" + le.hint() + ")"
                     : String.valueOf(e.getMessage());
             LOG.warn("restore {} failed in step {}: {}", id, job.step, message);
+            job.ended();
             try {
                 Files.deleteIfExists(zip); // before the record says it ended: nothing of it remains then
             } catch (IOException ignored) {
@@ -485,6 +487,7 @@ final class RestoreJobs {
             s.catalog.update("update environments set import_restored_at = ? where id = ?", now, env.id());
         }
         s.audit.record("lifeboat", "restore.completed", "restore:" + id, null, Map.of("duration_ms", now - started));
+        job.ended();
         s.events.publish(
                 "restore.completed", env.projectId(), env.id(), Map.of("restore_id", id, "duration_ms", now - started));
     }

@@ -48,6 +48,19 @@ final class Running implements AutoCloseable {
             this.environmentId = environmentId;
         }
 
+        /** Progress events go out only while this is set: after the started event, before the end event. */
+        private boolean live;
+
+        /** Call after publishing the job's started event. */
+        synchronized void live() {
+            live = true;
+        }
+
+        /** Call before publishing the job's end event: no progress event follows it. */
+        synchronized void ended() {
+            live = false;
+        }
+
         /** While set, the job runs a nested job (the safety backup of a restore) and keeps its own step. */
         volatile boolean nested;
 
@@ -103,11 +116,15 @@ final class Running implements AutoCloseable {
                 } else if (catalog.count("select cancel_requested from backups where id = ?", j.id) != 0) {
                     j.cancellation.cancel("cancelled through the API");
                 }
-                events.publish(
-                        j.kind + ".progress",
-                        j.projectId,
-                        j.environmentId,
-                        Map.of(j.kind + "_id", j.id, "step", j.step, "percent", j.percent));
+                synchronized (j) {
+                    if (j.live) {
+                        events.publish(
+                                j.kind + ".progress",
+                                j.projectId,
+                                j.environmentId,
+                                Map.of(j.kind + "_id", j.id, "step", j.step, "percent", j.percent));
+                    }
+                }
             } catch (RuntimeException e) {
                 LOG.warn("progress of {} {}: {}", j.kind, j.id, e.getMessage());
             }
