@@ -59,12 +59,12 @@ class EventStreamTest {
 
     @BeforeAll
     void start(TestDatabase db, @TempDir Path tmp) throws Exception {
-        h = ServerHarness.sqlite(tmp, db.cluster());
+        h = TestServers.immediate(tmp, db.cluster());
         try (Connection c = db.cluster().connect(db.name(), PostgresExtension.ODOO_ROLE)) {
             SyntheticInstance.create(
                     c,
                     h.dataDir().resolve("filestore").resolve(db.name()),
-                    SyntheticInstance.Spec.small().withFilestoreBytes(48L << 20).withBulkRows(40_000));
+                    SyntheticInstance.Spec.small().withFilestoreBytes(96L << 20));
         }
         ServerHarness.Setup s = h.setup(db.name(), "production");
         project = s.project();
@@ -231,7 +231,7 @@ class EventStreamTest {
                         "POST",
                         "/api/v1/users/"
                                 + h.ok("GET", "/api/v1/me", h.user("brief", "viewer", project), null)
-                                        .path("id")
+                                        .path("user_id")
                                         .asText()
                                 + "/tokens",
                         h.adminToken,

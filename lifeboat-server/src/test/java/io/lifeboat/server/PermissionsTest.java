@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,11 +131,28 @@ class PermissionsTest {
     @BeforeAll
     void start(TestDatabase db, @TempDir Path tmp) throws Exception {
         sourceDb = db.name();
-        h = ServerHarness.sqlite(tmp, db.cluster());
+        h = TestServers.immediate(tmp, db.cluster());
         h.fill(db.name());
+        // the staging database: a copy of the filled one, with a copy of its filestore
         String stageDb = newDatabaseName("stage");
-        db.cluster().createDatabase(stageDb, PostgresExtension.ODOO_ROLE);
-        h.fill(stageDb);
+        try (Connection c = db.cluster().connect("postgres");
+                Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE \"" + stageDb + "\" TEMPLATE \"" + db.name() + "\" OWNER "
+                    + PostgresExtension.ODOO_ROLE);
+        }
+        Path filestore = h.dataDir().resolve("filestore");
+        try (Stream<Path> files = Files.walk(filestore.resolve(db.name()))) {
+            for (Path f : files.toList()) {
+                Files.copy(
+                        f,
+                        filestore
+                                .resolve(stageDb)
+                                .resolve(filestore
+                                        .resolve(db.name())
+                                        .relativize(f)
+                                        .toString()));
+            }
+        }
 
         ServerHarness.Setup s = h.setup(db.name(), "production");
         org = s.org();
