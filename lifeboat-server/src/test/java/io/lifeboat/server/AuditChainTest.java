@@ -9,6 +9,7 @@ import io.lifeboat.testkit.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,8 +24,6 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The audit log through the API ({@code GET /api/v1/audit}, {@code GET /api/v1/audit/verify}) and its hash
@@ -271,60 +270,67 @@ class AuditChainTest {
     /**
      * An audited call made while another connection holds the catalog's write lock waits for it (the
      * catalog sets a busy timeout of 30 s) and then succeeds. An environment's check is such a call: its
-     * audit record is its first write.
-     *
-     * <p>On the plain harness this shows a bug: {@link AuditLog#record} writes in a deferred transaction that
-     * first reads the chain's head, and SQLite does not wait (no busy handler) when a read transaction must
-     * become a write transaction while another connection writes: the call fails at once with SQLITE_BUSY
-     * (500). The running server hits this whenever a job, the heartbeat or the scheduler writes at that
-     * moment. With transactions that begin IMMEDIATE (the second case) the same call waits and succeeds.
+     * audit record is its first write. First on a catalog whose transactions begin IMMEDIATE, where it
+     * holds; then on the plain harness, where it shows a bug: {@link AuditLog#record} writes in a deferred
+     * transaction that first reads the chain's head, and SQLite does not wait (no busy handler) when a read
+     * transaction must become a write transaction while another connection writes, so the call fails at
+     * once with SQLITE_BUSY (500). The running server hits this whenever a job, the heartbeat or the
+     * scheduler writes at that moment.
      */
-    @ParameterizedTest(name = "{0} catalog")
-    @ValueSource(strings = {"plain", "immediate"})
-    void anAuditedCallWaitsForAnotherWriterOfTheCatalogInsteadOfFailing(String catalog, TestDatabase db)
-            throws Exception {
-        try (ServerHarness h = catalog.equals("plain")
-                ? ServerHarness.sqlite(tmp, db.cluster())
-                : TestServers.immediate(tmp, db.cluster())) {
+    @Test
+    void anAuditedCallWaitsForAnotherWriterOfTheCatalogInsteadOfFailing(TestDatabase db) throws Exception {
+        Path first = tmp.resolve("immediate");
+        Path second = tmp.resolve("plain");
+        try (ServerHarness h = TestServers.immediate(first, db.cluster())) {
             h.fill(db.name());
-            ServerHarness.Setup s = h.setup(db.name(), "staging");
-            long before = records(h).size();
-
-            HttpResponse<String> early;
-            CompletableFuture<HttpResponse<String>> call;
-            try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + h.dir.resolve("catalog.db"))) {
-                lock.createStatement().execute("begin immediate");
-                call = h.http.sendAsync(
-                        HttpRequest.newBuilder(URI.create(h.base + "/api/v1/environments/" + s.env() + "/check"))
-                                .header("Authorization", "Bearer " + h.adminToken)
-                                .POST(HttpRequest.BodyPublishers.noBody())
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                try {
-                    // a correct server is still waiting for the lock after two seconds
-                    early = call.get(2, TimeUnit.SECONDS);
-                } catch (TimeoutException waiting) {
-                    early = null;
-                } finally {
-                    lock.createStatement().execute("commit");
-                }
-            }
-            assertThat(early)
-                    .as(
-                            early == null
-                                    ? ""
-                                    : "answered while another connection held the write lock: " + early.statusCode()
-                                            + " " + early.body())
-                    .isNull();
-            HttpResponse<String> r = call.get(30, TimeUnit.SECONDS);
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(ServerHarness.JSON.readTree(r.body()).path("missing").asLong())
-                    .isZero();
-            List<JsonNode> after = records(h);
-            assertThat(after).hasSize((int) before + 1);
-            assertThat(after.get(after.size() - 1).path("action").asText()).isEqualTo("environment.check");
-            assertThat(verify(h).path("intact").asBoolean()).isTrue();
+            checkWhileTheCatalogIsLocked(h, db.name());
         }
+        Files.createDirectories(second.resolve("data-web1/filestore"));
+        Files.move(
+                first.resolve("data-web1/filestore").resolve(db.name()),
+                second.resolve("data-web1/filestore").resolve(db.name()));
+        try (ServerHarness h = ServerHarness.sqlite(second, db.cluster())) {
+            checkWhileTheCatalogIsLocked(h, db.name());
+        }
+    }
+
+    private static void checkWhileTheCatalogIsLocked(ServerHarness h, String database) throws Exception {
+        ServerHarness.Setup s = h.setup(database, "staging");
+        long before = records(h).size();
+        HttpResponse<String> early;
+        CompletableFuture<HttpResponse<String>> call;
+        try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + h.dir.resolve("catalog.db"))) {
+            lock.createStatement().execute("begin immediate");
+            call = h.http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(h.base + "/api/v1/environments/" + s.env() + "/check"))
+                            .header("Authorization", "Bearer " + h.adminToken)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            try {
+                // a correct server is still waiting for the lock after two seconds
+                early = call.get(2, TimeUnit.SECONDS);
+            } catch (TimeoutException waiting) {
+                early = null;
+            } finally {
+                lock.createStatement().execute("commit");
+            }
+        }
+        assertThat(early)
+                .as(
+                        early == null
+                                ? ""
+                                : "answered while another connection held the write lock: " + early.statusCode() + " "
+                                        + early.body())
+                .isNull();
+        HttpResponse<String> r = call.get(30, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(ServerHarness.JSON.readTree(r.body()).path("missing").asLong())
+                .isZero();
+        List<JsonNode> after = records(h);
+        assertThat(after).hasSize((int) before + 1);
+        assertThat(after.get(after.size() - 1).path("action").asText()).isEqualTo("environment.check");
+        assertThat(verify(h).path("intact").asBoolean()).isTrue();
     }
 
     // ------------------------------------------------------------------------------------------- helpers
