@@ -3,25 +3,27 @@ package io.lifeboat.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeboat.demo.SyntheticInstance;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.lifeboat.testkit.PostgresExtension;
 import io.lifeboat.testkit.TestDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -35,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The event stream ({@code GET /api/v1/events/stream}) read as a browser would, with {@code Accept:
- * text/event-stream}, frames parsed from the wire. One server and one backup (big enough to run for
- * several seconds) per class: subscribers connect before the backup is asked for, and the tests read what
- * each of them got.
+ * text/event-stream}, frames parsed from the wire. One server and one backup per class, held in one of its
+ * steps for a few seconds so its progress events can be counted: subscribers connect before the backup is
+ * asked for, and the tests read what each of them got.
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +49,8 @@ class EventStreamTest {
     ServerHarness h;
     String project;
     String env;
+    String warehouse;
+    String depot;
     String backupId;
     /** What the portal admin's stream got from the request of the backup to its completed event. */
     List<Frame> adminFrames;
@@ -59,24 +63,19 @@ class EventStreamTest {
 
     @BeforeAll
     void start(TestDatabase db, @TempDir Path tmp) throws Exception {
-        h = TestServers.immediate(tmp, db.cluster());
-        try (Connection c = db.cluster().connect(db.name(), PostgresExtension.ODOO_ROLE)) {
-            SyntheticInstance.create(
-                    c,
-                    h.dataDir().resolve("filestore").resolve(db.name()),
-                    SyntheticInstance.Spec.small().withFilestoreBytes(96L << 20));
-        }
+        h = ServerHarness.sqlite(tmp, db.cluster());
+        h.fill(db.name());
         ServerHarness.Setup s = h.setup(db.name(), "production");
         project = s.project();
         env = s.env();
         // another project of acme, and a project of another organization; both hold production restores for
         // approval, so a restore asked there and cancelled makes two events there and touches no database:
         // the sentinels that show a subscriber's stream has read past the backup's events
-        String warehouse = project(s.org(), "warehouse");
+        warehouse = project(s.org(), "warehouse");
         String globex = h.ok("POST", "/api/v1/organizations", h.adminToken, Map.of("name", "globex"))
                 .path("id")
                 .asText();
-        String depot = project(globex, "depot");
+        depot = project(globex, "depot");
         String viewer = h.user("viewer", "viewer", project);
         String otherProjectAdmin = h.user("wh-admin", "project_admin", warehouse);
         String otherOrgAdmin = h.user("globex-admin", "org_admin", globex);
@@ -86,13 +85,45 @@ class EventStreamTest {
                 Subscription other = Subscription.open(h, Map.of("Authorization", "Bearer " + otherProjectAdmin), "");
                 Subscription stranger = Subscription.open(h, Map.of("Authorization", "Bearer " + otherOrgAdmin), "")) {
             for (Subscription sub : List.of(admin, view, other, stranger)) sub.awaitOpening();
-            JsonNode queued =
-                    h.ok("POST", "/api/v1/environments/" + env + "/backups", h.adminToken, Map.of("reason", "events"));
-            backupId = queued.path("id").asText();
-            Predicate<Frame> completed = f -> List.of("backup.completed", "backup.failed", "backup.cancelled")
-                            .contains(f.event())
-                    && backupId.equals(f.json().path("data").path("backup_id").asText());
-            adminFrames = admin.until(completed, WAIT);
+            // the backup is held in its upload step (the server's step hook for tests) until the admin's stream
+            // has had four progress events of it, so it runs for seconds however fast this machine is
+            CountDownLatch release = new CountDownLatch(1);
+            Running.stepHook = job -> {
+                if (job.kind.equals("backup") && job.step.equals("uploading")) {
+                    try {
+                        release.await(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            Predicate<Frame> completed;
+            try {
+                JsonNode queued = h.ok(
+                        "POST", "/api/v1/environments/" + env + "/backups", h.adminToken, Map.of("reason", "events"));
+                backupId = queued.path("id").asText();
+                completed = f -> List.of("backup.completed", "backup.failed", "backup.cancelled")
+                                .contains(f.event())
+                        && backupId.equals(
+                                f.json().path("data").path("backup_id").asText());
+                int[] progress = {0};
+                adminFrames = new ArrayList<>(admin.until(
+                        f -> completed.test(f)
+                                || (f.event().equals("backup.progress")
+                                        && backupId.equals(f.json()
+                                                .path("data")
+                                                .path("backup_id")
+                                                .asText())
+                                        && ++progress[0] == 4),
+                        WAIT));
+                release.countDown();
+                if (!completed.test(adminFrames.get(adminFrames.size() - 1))) {
+                    adminFrames.addAll(admin.until(completed, WAIT));
+                }
+            } finally {
+                release.countDown();
+                Running.stepHook = null;
+            }
             viewerFrames = view.until(completed, Duration.ofSeconds(30));
             String whSentinel = sentinel(warehouse);
             String depotSentinel = sentinel(depot);
@@ -101,9 +132,45 @@ class EventStreamTest {
         }
     }
 
+    /**
+     * Stops the server once no stream runs on it any more. A stream still running when the server stops makes
+     * it log errors without end (see the report of this test class's branch): the loop of a stream learns that
+     * its client has gone only when it writes, so events are made in every project a subscriber saw until the
+     * thread dump of this JVM shows no stream loop.
+     */
     @AfterAll
-    void stop() {
-        if (h != null) h.close();
+    void stop() throws Exception {
+        if (h == null) return;
+        try {
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        if (openStreams() == 0) return true;
+                        h.ok("POST", "/api/v1/environments/" + env + "/check", h.adminToken, null);
+                        sentinel(warehouse);
+                        sentinel(depot);
+                        return false;
+                    });
+        } finally {
+            h.close();
+        }
+    }
+
+    /** Threads of this JVM running the server's stream loop ({@code Api.stream}). */
+    private static long openStreams() throws IOException {
+        Path f = Files.createTempDirectory("threads").resolve("dump.json");
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(f.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            JsonNode dump = ServerHarness.JSON.readTree(f.toFile());
+            return dump.findValues("stack").stream()
+                    .filter(stack -> stack.toString().contains("io.lifeboat.server.Api.stream("))
+                    .count();
+        } finally {
+            Files.deleteIfExists(f);
+            Files.deleteIfExists(f.getParent());
+        }
     }
 
     @Test
@@ -227,23 +294,24 @@ class EventStreamTest {
 
     @Test
     void aBadTokenGetsAnErrorEventAndAClosedStreamWithoutData() throws Exception {
-        String expired = h.ok(
-                        "POST",
-                        "/api/v1/users/"
-                                + h.ok("GET", "/api/v1/me", h.user("brief", "viewer", project), null)
-                                        .path("user_id")
-                                        .asText()
-                                + "/tokens",
-                        h.adminToken,
-                        Map.of("expires_in_days", 0))
-                .path("token")
+        // a token revoked through the API
+        String revoked = h.user("brief", "viewer", project);
+        String userId = h.ok("GET", "/api/v1/me", revoked, null).path("user_id").asText();
+        String tokenId = h.ok("GET", "/api/v1/users/" + userId + "/tokens", h.adminToken, null)
+                .path("items")
+                .get(0)
+                .path("id")
                 .asText();
+        assertThat(h.call("DELETE", "/api/v1/tokens/" + tokenId, h.adminToken, null)
+                        .status())
+                .isEqualTo(204);
         List<Map.Entry<Map<String, String>, String>> bad = List.of(
                 Map.entry(Map.of("Authorization", "Bearer lbt_" + "x".repeat(43)), ""),
                 Map.entry(Map.of("Authorization", "Basic YWRtaW46YWRtaW4="), ""),
                 Map.entry(Map.<String, String>of(), ""),
                 Map.entry(Map.<String, String>of(), "?access_token=nonsense&last_event_id=0"),
-                Map.entry(Map.of("Authorization", "Bearer " + expired, "Last-Event-ID", "0"), ""));
+                Map.entry(Map.of("Authorization", "Bearer " + revoked, "Last-Event-ID", "0"), ""),
+                Map.entry(Map.<String, String>of(), "?access_token=" + revoked + "&last_event_id=0"));
         for (var b : bad) {
             try (Subscription s = Subscription.open(h, b.getKey(), b.getValue())) {
                 List<Frame> got = s.toEnd(Duration.ofSeconds(20));
@@ -254,6 +322,41 @@ class EventStreamTest {
                 assertThat(got.get(0).json().path("error").asText()).isEqualTo("unauthorized");
                 assertThat(got).noneMatch(f -> f.id() != null);
             }
+        }
+    }
+
+    /**
+     * A token revoked while its stream is open gets no further events on it (an error event or the end of the
+     * stream instead). Shows a bug: the stream authenticates once, when it opens ({@code Api.stream}), and then
+     * keeps sending with the roles it found then, so revoking a token (or changing a user's roles) does not
+     * reach the streams already open.
+     */
+    @Test
+    void aTokenRevokedWhileItsStreamIsOpenGetsNoFurtherEvents() throws Exception {
+        String token = h.user("leaver", "viewer", project);
+        String userId = h.ok("GET", "/api/v1/me", token, null).path("user_id").asText();
+        String tokenId = h.ok("GET", "/api/v1/users/" + userId + "/tokens", h.adminToken, null)
+                .path("items")
+                .get(0)
+                .path("id")
+                .asText();
+        try (Subscription admin = Subscription.open(h, Map.of("Authorization", "Bearer " + h.adminToken), "");
+                Subscription leaver = Subscription.open(h, Map.of("Authorization", "Bearer " + token), "")) {
+            admin.awaitOpening();
+            leaver.awaitOpening();
+            assertThat(h.call("DELETE", "/api/v1/tokens/" + tokenId, h.adminToken, null)
+                            .status())
+                    .isEqualTo(204);
+            assertThat(h.call("GET", "/api/v1/me", token, null).status()).isEqualTo(401);
+            // an event of the project after the revocation
+            h.ok("POST", "/api/v1/environments/" + env + "/check", h.adminToken, null);
+            List<Frame> seen = admin.until(f -> f.event().startsWith("check."), Duration.ofSeconds(60));
+            long checkId = seen.get(seen.size() - 1).id();
+            List<Frame> got = leaver.collect(
+                    f -> "error".equals(f.event()) || (f.id() != null && f.id() >= checkId), Duration.ofSeconds(5));
+            assertThat(got)
+                    .as("frames on the stream of the revoked token: " + got)
+                    .noneMatch(f -> f.id() != null && f.id() >= checkId);
         }
     }
 
@@ -276,59 +379,37 @@ class EventStreamTest {
     }
 
     /**
-     * Asks for a restore into a held production environment of a project and cancels it: two events in
-     * that project and no database touched. Each attempt uses a new environment and is repeated while the
-     * catalog refuses a write (an audited call fails now and then with SQLITE_BUSY while another
-     * connection writes; see AuditChainTest, the write-lock test): a refused attempt may leave its restore
-     * queued behind.
+     * Asks for a restore into a new production environment of a project that holds such restores for
+     * approval, and cancels it: two events in that project, and no database touched.
      */
     private String sentinel(String projectId) {
-        String[] id = new String[1];
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    String n = Long.toHexString(System.nanoTime());
-                    ServerHarness.Response e = h.call(
-                            "POST",
-                            "/api/v1/projects/" + projectId + "/environments",
-                            h.adminToken,
-                            Map.of(
-                                    "name",
-                                    "s-" + n,
-                                    "type",
-                                    "production",
-                                    "server",
-                                    "web1",
-                                    "instance",
-                                    "main",
-                                    "database",
-                                    "lbev_unused_" + n));
-                    if (e.status() != 201) return false;
-                    ServerHarness.Response r = h.call(
-                            "POST",
-                            "/api/v1/restores",
-                            h.adminToken,
-                            Map.of(
-                                    "backup_id",
-                                    backupId,
-                                    "target_environment_id",
-                                    e.body().path("id").asText(),
-                                    "confirm_environment_name",
-                                    "s-" + n));
-                    if (r.status() != 202) return false;
-                    assertThat(r.body().path("status").asText()).isEqualTo("awaiting_approval");
-                    String rid = r.body().path("id").asText();
-                    Awaitility.await()
-                            .atMost(Duration.ofSeconds(30))
-                            .pollInterval(Duration.ofMillis(100))
-                            .until(() -> h.call("POST", "/api/v1/restores/" + rid + "/cancel", h.adminToken, null)
-                                            .status()
-                                    == 200);
-                    id[0] = rid;
-                    return true;
-                });
-        return id[0];
+        String n = Long.toHexString(System.nanoTime());
+        String env = h.ok(
+                        "POST",
+                        "/api/v1/projects/" + projectId + "/environments",
+                        h.adminToken,
+                        Map.of(
+                                "name",
+                                "s-" + n,
+                                "type",
+                                "production",
+                                "server",
+                                "web1",
+                                "instance",
+                                "main",
+                                "database",
+                                "lbev_unused_" + n))
+                .path("id")
+                .asText();
+        JsonNode r = h.ok(
+                "POST",
+                "/api/v1/restores",
+                h.adminToken,
+                Map.of("backup_id", backupId, "target_environment_id", env, "confirm_environment_name", "s-" + n));
+        assertThat(r.path("status").asText()).isEqualTo("awaiting_approval");
+        JsonNode c = h.ok("POST", "/api/v1/restores/" + r.path("id").asText() + "/cancel", h.adminToken, null);
+        assertThat(c.path("status").asText()).isEqualTo("cancelled");
+        return r.path("id").asText();
     }
 
     private String project(String org, String name) {
@@ -460,6 +541,20 @@ class EventStreamTest {
                     throw new AssertionError(
                             (ended ? "the stream ended" : "no matching event within " + timeout) + " after " + out);
                 }
+                if (f.comment() != null) continue;
+                out.add(f);
+                if (last.test(f)) return out;
+            }
+        }
+
+        /** The events until one matches, the stream ends or the time is up, whichever comes first. */
+        List<Frame> collect(Predicate<Frame> last, Duration max) throws InterruptedException {
+            long deadline = System.nanoTime() + max.toNanos();
+            List<Frame> out = new ArrayList<>();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Frame f = left <= 0 ? null : next(Duration.ofNanos(left));
+                if (f == null) return out;
                 if (f.comment() != null) continue;
                 out.add(f);
                 if (last.test(f)) return out;

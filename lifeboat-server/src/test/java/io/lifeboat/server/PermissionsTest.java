@@ -21,8 +21,11 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PermissionsTest {
 
     /** The callers of the matrix: a role and where it is bound. */
@@ -125,13 +129,15 @@ class PermissionsTest {
     final List<String> databases = new ArrayList<>();
 
     String sourceDb;
+    /** Cancels of accepted restores that failed with a server error (see {@link #noCancelOfARestoreFailed}). */
+    final List<String> failedCancels = new ArrayList<>();
 
     record User(String id, String name, String token) {}
 
     @BeforeAll
     void start(TestDatabase db, @TempDir Path tmp) throws Exception {
         sourceDb = db.name();
-        h = TestServers.immediate(tmp, db.cluster());
+        h = ServerHarness.sqlite(tmp, db.cluster());
         h.fill(db.name());
         // the staging database: a copy of the filled one, with a copy of its filestore
         String stageDb = newDatabaseName("stage");
@@ -217,6 +223,7 @@ class PermissionsTest {
         return rows.stream();
     }
 
+    @Order(1)
     @ParameterizedTest(name = "{0} [{1}] as {2} -> {3}")
     @MethodSource("matrix")
     void matrix(Op op, String type, Who who, int expected) {
@@ -310,6 +317,7 @@ class PermissionsTest {
 
     // ---------------------------------------------------------------------------- rules over several calls
 
+    @Order(2)
     @Test
     void sourceAndTargetOfARestoreAreCheckedApart() throws Exception {
         String whDb = newDatabaseName("wh");
@@ -356,6 +364,7 @@ class PermissionsTest {
         assertThat(ownSource.status()).as(ownSource.text()).isEqualTo(403);
     }
 
+    @Order(2)
     @Test
     void productionNeedsItsNameTypedExactly() {
         String token = users.get(Who.PROJECT_ADMIN).token();
@@ -407,6 +416,7 @@ class PermissionsTest {
         }
     }
 
+    @Order(2)
     @Test
     void aProjectThatRequiresApprovalHoldsProductionRestoresForASecondAdmin() throws Exception {
         String vault = h.ok(
@@ -489,6 +499,7 @@ class PermissionsTest {
         }
     }
 
+    @Order(2)
     @Test
     void unknownMalformedExpiredAndRevokedTokensAre401() throws Exception {
         String backups = "/api/v1/environments/" + prodEnv + "/backups";
@@ -521,47 +532,98 @@ class PermissionsTest {
                         .asText())
                 .isEqualTo(u.name());
 
-        // a token that expires at once stops working
-        String expired = h.ok(
-                        "POST",
-                        "/api/v1/users/" + u.id() + "/tokens",
-                        h.adminToken,
-                        Map.of("expires_in_days", 0, "name", "instant"))
+        // the lifetime is whole days from 1 to 3650; a token cannot be made already expired
+        for (Object days : List.of(0, -1, 3651, "x", "30")) {
+            ServerHarness.Response bad = h.call(
+                    "POST", "/api/v1/users/" + u.id() + "/tokens", h.adminToken, Map.of("expires_in_days", days));
+            assertThat(bad.status())
+                    .as("expires_in_days " + days + ": " + bad.text())
+                    .isEqualTo(400);
+        }
+        // so a token past its expiry is made in the catalog: it is refused
+        String expired = h.ok("POST", "/api/v1/users/" + u.id() + "/tokens", h.adminToken, Map.of("name", "old"))
                 .path("token")
                 .asText();
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> h.call("GET", "/api/v1/me", expired, null).status() == 401);
+        assertThat(h.call("GET", "/api/v1/me", expired, null).status()).isEqualTo(200);
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + h.dir.resolve("catalog.db"));
+                var st = c.prepareStatement("update tokens set expires_at = ? where name = 'old'")) {
+            c.createStatement().execute("pragma busy_timeout = 30000");
+            st.setLong(1, System.currentTimeMillis() - 1000);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
         ServerHarness.Response r = h.call("GET", backups, expired, null);
-        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.status()).as(r.text()).isEqualTo(401);
         assertThat(r.body().path("message").asText()).contains("expired");
 
-        // a user makes tokens for themselves only
+        // a user makes, lists and revokes tokens for themselves only
+        User other = users.get(Who.ORG_OWNER);
         assertThat(h.call("POST", "/api/v1/users/" + u.id() + "/tokens", u.token(), Map.of("name", "mine"))
                         .status())
                 .isEqualTo(201);
-        assertThat(h.call(
-                                "POST",
-                                "/api/v1/users/" + users.get(Who.ORG_OWNER).id() + "/tokens",
-                                u.token(),
-                                Map.of("name", "theirs"))
+        assertThat(h.call("POST", "/api/v1/users/" + other.id() + "/tokens", u.token(), Map.of("name", "theirs"))
                         .status())
                 .isEqualTo(403);
-
-        // the API has no call that revokes a token; one revoked in the catalog is refused
-        String revoked = h.ok("POST", "/api/v1/users/" + u.id() + "/tokens", h.adminToken, Map.of("name", "to-revoke"))
+        assertThat(h.call("GET", "/api/v1/users/" + other.id() + "/tokens", u.token(), null)
+                        .status())
+                .isEqualTo(403);
+        String revoked = h.ok("POST", "/api/v1/users/" + u.id() + "/tokens", u.token(), Map.of("name", "to-revoke"))
                 .path("token")
                 .asText();
         assertThat(h.call("GET", "/api/v1/me", revoked, null).status()).isEqualTo(200);
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + h.dir.resolve("catalog.db"));
-                var st = c.prepareStatement("update tokens set revoked_at = ? where name = 'to-revoke'")) {
-            c.createStatement().execute("pragma busy_timeout = 30000");
-            st.setLong(1, System.currentTimeMillis());
-            assertThat(st.executeUpdate()).isEqualTo(1);
-        }
+        JsonNode mine = h.ok("GET", "/api/v1/users/" + u.id() + "/tokens", u.token(), null)
+                .path("items");
+        assertThat(mine.toString()).doesNotContain("hash");
+        String tokenId = null;
+        for (JsonNode t : mine)
+            if (t.path("name").asText().equals("to-revoke"))
+                tokenId = t.path("id").asText();
+        assertThat(tokenId).as(mine.toString()).isNotNull();
+        String othersToken = h.ok("GET", "/api/v1/users/" + other.id() + "/tokens", h.adminToken, null)
+                .path("items")
+                .get(0)
+                .path("id")
+                .asText();
+        assertThat(h.call("DELETE", "/api/v1/tokens/" + othersToken, u.token(), null)
+                        .status())
+                .as("revoking another user's token")
+                .isEqualTo(404);
+        assertThat(h.call("GET", "/api/v1/me", other.token(), null).status()).isEqualTo(200);
+        assertThat(h.call("DELETE", "/api/v1/tokens/" + tokenId, u.token(), null)
+                        .status())
+                .isEqualTo(204);
         ServerHarness.Response rv = h.call("GET", "/api/v1/me", revoked, null);
         assertThat(rv.status()).isEqualTo(401);
         assertThat(rv.body().path("message").asText()).contains("revoked");
+        assertThat(h.call("GET", backups, revoked, null).status()).isEqualTo(401);
+        // the user's other tokens still work
+        assertThat(h.call("GET", "/api/v1/me", u.token(), null).status()).isEqualTo(200);
+    }
+
+    /**
+     * A token's lifetime is a whole number of days ("expires_in_days must be a whole number from 1 to 3650"). Shows
+     * a bug: 1.5 is taken as 1 day, since {@code JsonNode.canConvertToInt()} is true for any number in int range.
+     */
+    @Order(2)
+    @Test
+    void aTokenLifetimeInFractionsOfADayIsRefused() {
+        User u = users.get(Who.VIEWER_OF_ORG);
+        ServerHarness.Response r =
+                h.call("POST", "/api/v1/users/" + u.id() + "/tokens", h.adminToken, Map.of("expires_in_days", 1.5));
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+    }
+
+    /**
+     * Every restore the tests above accepted was cancelled at once, most of them while a worker picked it up.
+     * None of those cancels may fail. Shows a bug: {@code Jobs.unqueue} looks at the queued execution and then
+     * cancels it through db-scheduler; when a worker picks it (or finishes it) in between, db-scheduler throws
+     * (TaskInstanceCurrentlyExecutingException, or ExecutionException "Expected one execution to be removed,
+     * but removed 0") and the cancel answers 500 instead of asking the running restore to stop. Seen in
+     * test runs.
+     */
+    @Order(99)
+    @Test
+    void noCancelOfARestoreFailed() {
+        assertThat(failedCancels).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------- helpers
@@ -610,22 +672,26 @@ class PermissionsTest {
     }
 
     /**
-     * Cancels an accepted restore and waits until it has ended (cancelled, or failed or completed first)
-     * and its worker is idle again. The cancel is repeated while the catalog refuses it: an audited call
-     * fails now and then with SQLITE_BUSY while a job writes (see AuditChainTest, the write-lock test).
+     * Cancels an accepted restore and waits until it has ended (cancelled, or failed or completed first). A
+     * cancel that fails with a server error is noted (and asserted by {@link #noCancelOfARestoreFailed}) and
+     * repeated, so the rows after it start from the same state.
      */
     private void end(String restoreId) {
         Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    int st = h.call(
-                                    "POST",
-                                    "/api/v1/restores/" + restoreId + "/cancel",
-                                    h.adminToken,
-                                    Map.of("reason", "test"))
-                            .status();
-                    return st == 200 || st == 409;
+                    ServerHarness.Response c = h.call(
+                            "POST",
+                            "/api/v1/restores/" + restoreId + "/cancel",
+                            h.adminToken,
+                            Map.of("reason", "test"));
+                    if (c.status() >= 500) {
+                        synchronized (failedCancels) {
+                            failedCancels.add(restoreId + ": " + c.status() + " " + c.text());
+                        }
+                    }
+                    return c.status() == 200 || c.status() == 409;
                 });
         h.await("/api/v1/restores/" + restoreId, h.adminToken, ServerHarness::ended);
         idle();
