@@ -133,9 +133,10 @@ class EventStreamTest {
     }
 
     /**
-     * Stops the server once no stream runs on it any more. A stream still running when the server stops makes
-     * it log errors without end (see the report of this test class's branch): the loop of a stream learns that
-     * its client has gone only when it writes, so events are made in every project a subscriber saw until the
+     * Stops the server once no stream runs on it any more. A stream loop still running when the server stops
+     * reads the closed catalog, and the failure sends Javalin's error handling on the recycled request into a
+     * loop that logs NullPointerExceptions without end, for the rest of this JVM. A stream loop learns that its
+     * client has gone only when it writes, so events are made in every project a subscriber saw until the
      * thread dump of this JVM shows no stream loop.
      */
     @AfterAll
