@@ -600,8 +600,8 @@ class PermissionsTest {
     }
 
     /**
-     * A token's lifetime is a whole number of days ("expires_in_days must be a whole number from 1 to 3650"). Shows
-     * a bug: 1.5 is taken as 1 day, since {@code JsonNode.canConvertToInt()} is true for any number in int range.
+     * A token's lifetime is a whole number of days: 1.5 is refused, not taken as 1 ({@code
+     * JsonNode.canConvertToInt()} alone is true for any number in int range).
      */
     @Order(2)
     @Test
