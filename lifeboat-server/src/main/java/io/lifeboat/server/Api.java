@@ -484,8 +484,9 @@ final class Api {
         long lastWrite = System.nanoTime();
         long lastAuth = System.nanoTime();
         while (!client.terminated() && !stopping) {
-            if (System.nanoTime() - lastAuth > 5_000_000_000L) {
-                // a revoked or expired token, or changed roles, take effect on open streams too
+            List<Events.Event> batch = s.events.after(cursor, 500);
+            if (!batch.isEmpty() || System.nanoTime() - lastAuth > 5_000_000_000L) {
+                // a revoked or expired token, or changed roles, take effect on open streams before anything more
                 try {
                     p = s.accounts.authenticate(token);
                 } catch (ApiError e) {
@@ -494,7 +495,6 @@ final class Api {
                 }
                 lastAuth = System.nanoTime();
             }
-            List<Events.Event> batch = s.events.after(cursor, 500);
             for (Events.Event e : batch) {
                 if (client.terminated()) return;
                 cursor = e.id();
