@@ -50,7 +50,8 @@ final class Metrics {
                 .register(registry);
     }
 
-    String scrape() {
+    /** One scrape at a time: the gauges are re-registered from the catalog on each. */
+    synchronized String scrape() {
         long now = Platform.now();
         List<MultiGauge.Row<?>> age = new ArrayList<>();
         List<MultiGauge.Row<?>> dur = new ArrayList<>();
