@@ -514,7 +514,7 @@ final class Api {
                 lastWrite = System.nanoTime();
             }
             if (batch.size() < 500) {
-                if (System.nanoTime() - lastWrite > 15_000_000_000L) {
+                if (System.nanoTime() - lastWrite > 5_000_000_000L) {
                     client.sendComment("keep-alive");
                     lastWrite = System.nanoTime();
                 }
