@@ -293,9 +293,9 @@ public final class ServerLoad {
                 && load.posted.size() == backups;
         for (Subscriber s : subs) ok &= s.ok(load.posted);
         if (!rec.errors.isEmpty() || !scrapes.errors.isEmpty()) {
-            md.append("\nFirst errors:\n\n```\n");
-            rec.errors.stream().limit(10).forEach(e -> md.append(e).append('\n'));
-            scrapes.errors.stream().limit(10).forEach(e -> md.append(e).append('\n'));
+            md.append("\nFirst errors (at most three of the load and three of the scrapes):\n\n```\n");
+            rec.errors.stream().limit(3).forEach(e -> md.append(e).append('\n'));
+            scrapes.errors.stream().limit(3).forEach(e -> md.append(e).append('\n'));
             md.append("```\n");
         }
         for (Subscriber s : subs) {
