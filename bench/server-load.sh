@@ -158,15 +158,13 @@ instances:
     pg-bin: $pgbin
 EOF
 # as the shipped launcher runs it (lifeboat, lifeboat-server.service): -Xmx256m
-"$java" -Xmx256m --enable-native-access=ALL-UNNAMED -jar "$jar" server --config "$run/server/server.yaml" \
-  >"$run/server.out" 2>"$run/server.log" &
-server_pid=$!
+# its standard output is one line, "lifeboat server web1 listening on http://127.0.0.1:PORT", read as it comes
+coproc SERVER { exec "$java" -Xmx256m --enable-native-access=ALL-UNNAMED -jar "$jar" server \
+  --config "$run/server/server.yaml" 2>"$run/server.log"; }
+server_pid=$SERVER_PID
 api=""
-for _ in $(seq 600); do
-  api="$(grep -o -m1 'listening on http://[0-9.:]*' "$run/server.out" 2>/dev/null | sed 's/listening on //')" || true
-  [ -n "$api" ] && break
-  kill -0 "$server_pid" 2>/dev/null || die "the server stopped: $(tail -20 "$run/server.log")"
-  sleep 0.2
+while IFS= read -r -t 300 line <&"${SERVER[0]}"; do
+  case "$line" in *"listening on http://"*) api="${line##*listening on }"; break ;; esac
 done
 [ -n "$api" ] || die "the server did not start: $(tail -20 "$run/server.log")"
 log "lifeboat server at $api (pid $server_pid)"
@@ -187,7 +185,8 @@ read -r utime stime < <(awk '{print $14, $15}' "/proc/$server_pid/stat")
 echo "server_cpu=$(( (utime + stime) / ticks ))" >>"$run/res/machine.env"
 echo "server_hwm=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$server_pid/status")" >>"$run/res/machine.env"
 
-# the server's event-stream handlers once the subscribers have gone: count them in thread dumps
+# the server's event-stream handlers once the subscribers have gone: count them in thread dumps, one after
+# the other (each takes a fraction of a second), until none is left or a minute has passed
 handlers() {
   local f="$run/res/threads-$1.txt"
   rm -f "$f"
@@ -195,15 +194,14 @@ handlers() {
   grep -c 'io\.lifeboat\.server\.Api\.stream(' "$f" || true
 }
 t0=$(date +%s)
-first="$(handlers 0)"
+first="$(handlers first)"
 echo "handlers_after_disconnect=$first" >>"$run/res/machine.env"
 gone=""
 while :; do
   el=$(( $(date +%s) - t0 ))
-  n="$(handlers "$el")"
+  n="$(handlers last)"
   if [ "$n" = 0 ]; then gone="$el"; break; fi
   [ "$el" -ge 60 ] && break
-  sleep 2
 done
 echo "handlers_gone_after=${gone:-more than 60}" >>"$run/res/machine.env"
 log "event-stream handlers still running after the subscribers disconnected: $first; none left after ${gone:-more than 60} s"
