@@ -538,6 +538,8 @@ final class RestoreJobs {
 
     private void fail(
             String id, Environment env, Map<String, Object> row, String step, String message, boolean cancelled) {
+        // a failed new environment goes before the record says the restore ended: nothing of it remains then
+        if (Catalog.flag(row, "is_new")) removeNewEnvironment(env);
         long now = Platform.now();
         Long started = Catalog.num(row, "started_at");
         s.catalog.update(
@@ -549,7 +551,6 @@ final class RestoreJobs {
                 step,
                 message,
                 id);
-        if (Catalog.flag(row, "is_new")) removeNewEnvironment(env);
         s.audit.record(
                 "lifeboat",
                 cancelled ? "restore.cancelled" : "restore.failed",
