@@ -25,6 +25,7 @@ final class Api {
     private final BackupJobs backups;
     private final RestoreJobs restores;
     private final Schedules schedules;
+    private final DrillJobs drills;
     private final Jobs jobs;
     private final DownloadLinks links;
     private final Metrics metrics;
@@ -34,6 +35,7 @@ final class Api {
             BackupJobs backups,
             RestoreJobs restores,
             Schedules schedules,
+            DrillJobs drills,
             Jobs jobs,
             DownloadLinks links,
             Metrics metrics) {
@@ -41,6 +43,7 @@ final class Api {
         this.backups = backups;
         this.restores = restores;
         this.schedules = schedules;
+        this.drills = drills;
         this.jobs = jobs;
         this.links = links;
         this.metrics = metrics;
@@ -195,6 +198,17 @@ final class Api {
             s.audit.record(p.name(), "environment.check", "environment:" + env.id(), null, Map.of());
             ctx.json(schedules.check(env));
         });
+        r.post("/api/v1/environments/{id}/drills", ctx -> {
+            Principal p = me(ctx);
+            Environment env = s.platform.visibleEnvironment(p, ctx.pathParam("id"));
+            JsonNode b = optionalBody(ctx);
+            ctx.status(202).json(drills.request(p, env, b.hasNonNull("server") ? str(b, "server") : null));
+        });
+        r.get("/api/v1/environments/{id}/drills", ctx -> {
+            Environment env = s.platform.visibleEnvironment(me(ctx), ctx.pathParam("id"));
+            ctx.json(items(drills.list(env, intParam(ctx, "limit", 50, 1, 500))));
+        });
+        r.get("/api/v1/drills/{id}", ctx -> ctx.json(drills.view(me(ctx), ctx.pathParam("id"))));
         r.get("/api/v1/backups/{id}", ctx -> ctx.json(backups.view(me(ctx), ctx.pathParam("id"))));
         r.post("/api/v1/backups/{id}/cancel", ctx -> ctx.json(backups.cancel(me(ctx), ctx.pathParam("id"))));
         r.post("/api/v1/environments/{id}/backups/import", ctx -> {
@@ -339,7 +353,7 @@ final class Api {
         r.sse("/api/v1/events/stream", this::stream);
     }
 
-    private Map<String, Object> createUser(Principal p, JsonNode b) {
+    Map<String, Object> createUser(Principal p, JsonNode b) {
         if (!p.portalAdmin()) throw ApiError.forbidden("only a portal admin creates users");
         String name = str(b, "name");
         JsonNode roles = b.path("roles");
@@ -426,6 +440,22 @@ final class Api {
             refuse(client, e);
             return;
         }
+        final String t = token;
+        stream(client, p, () -> s.accounts.authenticate(t));
+    }
+
+    /**
+     * Streams the events {@code principal} may see to {@code client}, from Last-Event-ID on; {@code reauth}
+     * gives the principal again (or throws {@link ApiError}) before each batch, so a revoked token or an ended
+     * session stops the stream. A null principal gets an error event.
+     */
+    void stream(SseClient client, Principal principal, java.util.function.Supplier<Principal> reauth) {
+        Context ctx = client.ctx();
+        Principal p = principal;
+        if (p == null) {
+            refuse(client, ApiError.unauthorized("not signed in"));
+            return;
+        }
         String last = ctx.header("Last-Event-ID");
         if (last == null) last = ctx.queryParam("last_event_id");
         long cursor;
@@ -438,7 +468,7 @@ final class Api {
         try {
             openStreams.incrementAndGet();
             try {
-                pump(client, p, token, cursor);
+                pump(client, p, reauth, cursor);
             } finally {
                 synchronized (openStreams) {
                     openStreams.decrementAndGet();
@@ -479,7 +509,8 @@ final class Api {
     private final java.util.concurrent.atomic.AtomicInteger openStreams =
             new java.util.concurrent.atomic.AtomicInteger();
 
-    private void pump(SseClient client, Principal principal, String token, long cursor) {
+    private void pump(
+            SseClient client, Principal principal, java.util.function.Supplier<Principal> reauth, long cursor) {
         Principal p = principal;
         long lastWrite = System.nanoTime();
         long lastAuth = System.nanoTime();
@@ -488,7 +519,7 @@ final class Api {
             if (!batch.isEmpty() || System.nanoTime() - lastAuth > 5_000_000_000L) {
                 // a revoked or expired token, or changed roles, take effect on open streams before anything more
                 try {
-                    p = s.accounts.authenticate(token);
+                    p = reauth.get();
                 } catch (ApiError e) {
                     refuse(client, e);
                     return;

@@ -32,7 +32,7 @@ final class Jobs implements AutoCloseable {
         this.client = SchedulerClient.Builder.create(s.catalog.dataSource()).build();
     }
 
-    void start(Consumer<String> backup, Consumer<String> restore, Runnable tick) {
+    void start(Consumer<String> backup, Consumer<String> restore, Consumer<String> drill, Runnable tick) {
         String server = s.config.serverName();
         OneTimeTask<String> backupTask = Tasks.oneTime("backup@" + server, String.class)
                 .onDeadExecutionRevive()
@@ -40,11 +40,14 @@ final class Jobs implements AutoCloseable {
         OneTimeTask<String> restoreTask = Tasks.oneTime("restore@" + server, String.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> restore.accept(inst.getData()));
+        OneTimeTask<String> drillTask = Tasks.oneTime("drill@" + server, String.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> drill.accept(inst.getData()));
         RecurringTask<Void> ticks = Tasks.recurring(
                         "schedules@" + server, FixedDelay.ofSeconds(s.config.scheduleSeconds()))
                 .execute((inst, ctx) -> tick.run());
         Duration poll = Duration.ofMillis((long) (s.config.pollSeconds() * 1000));
-        var b = Scheduler.create(s.catalog.dataSource(), List.of(backupTask, restoreTask))
+        var b = Scheduler.create(s.catalog.dataSource(), List.of(backupTask, restoreTask, drillTask))
                 .startTasks(ticks)
                 .threads(s.config.workers())
                 .pollingInterval(poll)
@@ -67,6 +70,10 @@ final class Jobs implements AutoCloseable {
 
     void scheduleRestore(String server, String restoreId) {
         client.schedule(new TaskInstance<>("restore@" + server, restoreId, restoreId), Instant.now());
+    }
+
+    void scheduleDrill(String server, String drillId) {
+        client.schedule(new TaskInstance<>("drill@" + server, drillId, drillId), Instant.now());
     }
 
     /** Removes a queued restore that has not started; false when a worker already picked it. */

@@ -44,7 +44,8 @@ public final class LifeboatServer implements AutoCloseable {
             DownloadLinks links = new DownloadLinks(config.secretFile(), config.publicUrl());
             BackupJobs backups = new BackupJobs(services, jobs);
             RestoreJobs restores = new RestoreJobs(services, jobs, backups);
-            Schedules schedules = new Schedules(services, backups, jobs);
+            DrillJobs drills = new DrillJobs(services, jobs, backups, restores);
+            Schedules schedules = new Schedules(services, backups, drills, jobs);
             Metrics metrics = new Metrics(services, jobs);
             bootstrap();
             removeInterruptedImports();
@@ -56,14 +57,16 @@ public final class LifeboatServer implements AutoCloseable {
             });
             heartbeat.scheduleAtFixedRate(
                     this::beatQuietly, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
-            jobs.start(backups::execute, restores::execute, schedules::tick);
-            this.api = new Api(services, backups, restores, schedules, jobs, links, metrics);
+            jobs.start(backups::execute, restores::execute, drills::execute, schedules::tick);
+            this.api = new Api(services, backups, restores, schedules, drills, jobs, links, metrics);
+            Dashboard dashboard = new Dashboard(services, backups, restores, schedules, drills, api);
             this.http = Javalin.create(c -> {
                 c.concurrency.useVirtualThreads = true;
                 c.startup.showJavalinBanner = false;
                 c.jsonMapper(new JavalinJackson(json, true));
                 c.http.maxRequestSize = 1_000_000L;
                 api.routes(c);
+                dashboard.routes(c);
             });
             http.start(config.listenHost(), config.listenPort());
             LOG.info("lifeboat server {} listening on {}:{}", config.serverName(), config.listenHost(), http.port());

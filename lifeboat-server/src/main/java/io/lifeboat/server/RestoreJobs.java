@@ -215,18 +215,8 @@ final class RestoreJobs {
             throw ApiError.conflict("a restore into environment '" + target.name() + "' is already queued or running");
         }
         if (target != null) {
-            String targetVersion = s.catalog
-                    .row(
-                            "select odoo_version from backups where environment_id = ? and status = 'completed' and"
-                                    + " odoo_version is not null order by completed_at desc limit 1",
-                            target.id())
-                    .map(r -> Catalog.str(r, "odoo_version"))
-                    .orElse(null);
-            Object v = backup.get("odoo_version");
-            if (targetVersion != null && v != null && !major(targetVersion).equals(major(v.toString()))) {
-                warnings.add("the backup is from Odoo " + v + " and environment '" + target.name() + "' runs Odoo "
-                        + targetVersion + "; the modules of the target's code must match the backup's");
-            }
+            String w = versionWarning(backup, target);
+            if (w != null) warnings.add(w);
         }
         // a new environment is recorded now (state restoring) so its name is taken; it is removed if the restore fails
         if (target == null) {
@@ -283,6 +273,23 @@ final class RestoreJobs {
             s.events.publish("restore.awaiting_approval", target.projectId(), target.id(), Map.of("restore_id", id));
         }
         return view(id);
+    }
+
+    /** A warning when the backup's Odoo version differs from the one the target's last backup ran, else null. */
+    String versionWarning(Map<String, Object> backup, Environment target) {
+        String targetVersion = s.catalog
+                .row(
+                        "select odoo_version from backups where environment_id = ? and status = 'completed' and"
+                                + " odoo_version is not null order by completed_at desc limit 1",
+                        target.id())
+                .map(r -> Catalog.str(r, "odoo_version"))
+                .orElse(null);
+        Object v = backup.get("odoo_version");
+        if (targetVersion != null && v != null && !major(targetVersion).equals(major(v.toString()))) {
+            return "the backup is from Odoo " + v + " and environment '" + target.name() + "' runs Odoo "
+                    + targetVersion + "; the modules of the target's code must match the backup's";
+        }
+        return null;
     }
 
     private static String major(String v) {
@@ -501,7 +508,8 @@ final class RestoreJobs {
         job.progress(e);
     }
 
-    private void download(Map<String, Object> backup, Path zip, Running.Job job) throws IOException {
+    /** Copies a backup from the store to {@code zip}, checking it against its recorded SHA-256. */
+    void download(Map<String, Object> backup, Path zip, Running.Job job) throws IOException {
         Files.createDirectories(zip.getParent());
         MessageDigest sha = BackupJobs.sha256();
         long size = backup.get("size") == null ? -1 : ((Number) backup.get("size")).longValue();

@@ -113,6 +113,8 @@ final class Running implements AutoCloseable {
                     if (catalog.count("select cancel_requested from restores where id = ?", j.id) != 0) {
                         j.cancellation.cancel("cancelled through the API");
                     }
+                } else if ("drill".equals(j.kind)) {
+                    catalog.update("update drills set step = ? where id = ?", j.step, j.id);
                 } else if (catalog.count("select cancel_requested from backups where id = ?", j.id) != 0) {
                     j.cancellation.cancel("cancelled through the API");
                 }

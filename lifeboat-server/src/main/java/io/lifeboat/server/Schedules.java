@@ -25,11 +25,13 @@ final class Schedules {
     static final String DEFAULT_CRON = "0 */6 * * *";
     private final Services s;
     private final BackupJobs backups;
+    private final DrillJobs drills;
     private final Jobs jobs;
 
-    Schedules(Services s, BackupJobs backups, Jobs jobs) {
+    Schedules(Services s, BackupJobs backups, DrillJobs drills, Jobs jobs) {
         this.s = s;
         this.backups = backups;
+        this.drills = drills;
         this.jobs = jobs;
     }
 
@@ -50,6 +52,8 @@ final class Schedules {
             m.put("configured", false);
             m.put("backup_cron", DEFAULT_CRON);
             m.put("enabled", false);
+            m.put("drill_cron", DrillJobs.defaultCron(env));
+            m.put("drills_enabled", false);
             return m;
         }
         m.put("configured", true);
@@ -63,6 +67,11 @@ final class Schedules {
         m.put("retention", keep);
         m.put("last_backup_at", time(Catalog.num(r.get(), "last_backup_at")));
         m.put("last_check_at", time(Catalog.num(r.get(), "last_check_at")));
+        String drillCron = Catalog.str(r.get(), "drill_cron");
+        m.put("drill_cron", drillCron == null ? DrillJobs.defaultCron(env) : drillCron);
+        m.put("drills_enabled", Catalog.flag(r.get(), "drills_enabled"));
+        m.put("drill_server", r.get().get("drill_server"));
+        m.put("last_drill_at", time(Catalog.num(r.get(), "last_drill_at")));
         return m;
     }
 
@@ -93,6 +102,22 @@ final class Schedules {
         if (k[0] + k[1] + k[2] + k[3] + k[4] == 0) {
             throw ApiError.unprocessable("a retention that keeps nothing would remove every backup; keep at least one");
         }
+        String drillCron =
+                body.hasNonNull("drill_cron") ? body.get("drill_cron").asText() : null;
+        if (drillCron != null) cron(drillCron, "drill_cron");
+        JsonNode de = body.get("drills_enabled");
+        if (de != null && !de.isNull() && !de.isBoolean()) {
+            throw ApiError.badRequest("drills_enabled must be true or false");
+        }
+        boolean drillsEnabled = de == null || de.isNull() || de.asBoolean();
+        String drillServer =
+                body.hasNonNull("drill_server") ? body.get("drill_server").asText() : null;
+        if (drillServer != null
+                && s.catalog
+                        .row("select name from servers where name = ?", drillServer)
+                        .isEmpty()) {
+            throw ApiError.unprocessable("no server named '" + drillServer + "' has reported to this catalog");
+        }
         JsonNode en = body.get("enabled");
         if (en != null && !en.isNull() && !en.isBoolean()) throw ApiError.badRequest("enabled must be true or false");
         boolean enabled = en == null || en.isNull() || en.asBoolean();
@@ -101,8 +126,9 @@ final class Schedules {
             return Catalog.update(
                     c,
                     "insert into schedules (environment_id, backup_cron, check_cron, enabled, keep_last, keep_daily,"
-                            + " keep_weekly, keep_monthly, keep_yearly, last_backup_at, last_check_at) values (?, ?, ?,"
-                            + " ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " keep_weekly, keep_monthly, keep_yearly, last_backup_at, last_check_at, drill_cron,"
+                            + " drills_enabled, drill_server, last_drill_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                            + " ?, ?, ?)",
                     env.id(),
                     backupCron,
                     checkCron,
@@ -113,6 +139,10 @@ final class Schedules {
                     k[3],
                     k[4],
                     Platform.now(),
+                    Platform.now(),
+                    drillCron,
+                    drillsEnabled,
+                    drillServer,
                     Platform.now());
         });
         s.audit.record(p.name(), "schedule.set", "environment:" + env.id(), null, Map.of("backup_cron", backupCron));
@@ -158,10 +188,56 @@ final class Schedules {
                                 > 0) {
                     check(env);
                 }
+                if (Catalog.flag(r, "drills_enabled")) drill(env, r, now);
             } catch (RuntimeException e) {
                 LOG.warn("schedule of environment {}: {}", envId, e.getMessage());
             }
         }
+    }
+
+    /**
+     * A drill when one is due. A drill is missed when its time came and went by more than a grace period
+     * without one starting (the worker was down), or when it could not be queued (no completed backup); a
+     * missed drill raises {@code drill.missed} once until a drill runs again.
+     */
+    private void drill(Environment env, Map<String, Object> r, long now) {
+        String cron = Catalog.str(r, "drill_cron");
+        if (cron == null) cron = DrillJobs.defaultCron(env);
+        Long last = Catalog.num(r, "last_drill_at");
+        Instant next = cron(cron, "drill_cron").getInitialExecutionTime(Instant.ofEpochMilli(last == null ? 0 : last));
+        if (next.isAfter(Instant.ofEpochMilli(now))) return;
+        String missed = null;
+        if (now - next.toEpochMilli() > missedAfterMillis()) {
+            missed = "the drill due at " + next + " did not run (no worker of server " + env.serverName() + " was up)";
+        }
+        if (s.catalog.update(
+                        "update schedules set last_drill_at = ? where environment_id = ? and (last_drill_at = ? or"
+                                + " last_drill_at is null)",
+                        now,
+                        env.id(),
+                        last)
+                == 0) {
+            return; // another worker took it
+        }
+        try {
+            drills.queue(env, Catalog.str(r, "drill_server"), "scheduled", "lifeboat");
+        } catch (ApiError e) {
+            missed = "the drill due at " + next + " could not start: " + e.getMessage();
+        }
+        if (missed != null) {
+            LOG.warn("environment {}: {}", env.name(), missed);
+            s.catalog.update("update schedules set drill_missed_at = ? where environment_id = ?", now, env.id());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("due_at", next.toString());
+            data.put("reason", missed);
+            s.events.publish("drill.missed", env.projectId(), env.id(), data);
+            // NOTIFY drill.missed
+        }
+    }
+
+    /** How late a scheduled drill may start before it counts as missed. */
+    private long missedAfterMillis() {
+        return Math.max(3600_000L, 4L * s.config.scheduleSeconds() * 1000);
     }
 
     static boolean due(String expr, Long last, long now) {
