@@ -57,6 +57,7 @@ public final class LifeboatServer implements AutoCloseable {
             heartbeat.scheduleAtFixedRate(
                     this::beatQuietly, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
             jobs.start(backups::execute, restores::execute, schedules::tick);
+            services.notifications.start();
             this.api = new Api(services, backups, restores, schedules, jobs, links, metrics);
             this.http = Javalin.create(c -> {
                 c.concurrency.useVirtualThreads = true;
@@ -84,6 +85,11 @@ public final class LifeboatServer implements AutoCloseable {
 
     public String serverName() {
         return config.serverName();
+    }
+
+    /** This worker's alerts: for the parts of the server that raise them (and tests). */
+    Notifications notifications() {
+        return services.notifications;
     }
 
     static ObjectMapper mapper() {
@@ -187,6 +193,7 @@ public final class LifeboatServer implements AutoCloseable {
             http.stop();
         } finally {
             heartbeat.shutdownNow();
+            services.notifications.close();
             jobs.close();
             services.running.close();
             try {

@@ -156,12 +156,13 @@ final class Schedules {
                                         envId,
                                         Catalog.num(r, "last_check_at"))
                                 > 0) {
-                    check(env);
+                    s.notifications.checked(env, check(env));
                 }
             } catch (RuntimeException e) {
                 LOG.warn("schedule of environment {}: {}", envId, e.getMessage());
             }
         }
+        s.notifications.backupsOverdue(now);
     }
 
     static boolean due(String expr, Long last, long now) {
