@@ -255,7 +255,13 @@ class NotificationsTest {
             ServerHarness.Setup s = h.setup(db.name(), "production");
             String admin = h.adminToken;
             String env = "/api/v1/environments/" + s.env();
-            h.ok("PUT", env + "/schedule", admin, Map.of("backup_cron", "0 * * * *", "check_cron", "30 * * * *"));
+            // retention keeps every backup of the test: the one restored below stays
+            Map<String, Object> keepAll = Map.of("keep_last", 10);
+            h.ok(
+                    "PUT",
+                    env + "/schedule",
+                    admin,
+                    Map.of("backup_cron", "0 * * * *", "check_cron", "30 * * * *", "retention", keepAll));
             h.makeSchedulesDue();
             h.await(
                     env + "/backups?status=completed",
