@@ -243,6 +243,8 @@ final class BackupJobs {
                 Catalog.str(row, "project_id"),
                 Catalog.str(row, "environment_id"),
                 Map.of("backup_id", id, "error", message));
+        if ("failed".equals(st))
+            s.notifications.notify("backup.failed", env, Map.of("backup_id", id, "error", message));
     }
 
     static MessageDigest sha256() {

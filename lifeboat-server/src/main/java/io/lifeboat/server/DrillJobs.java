@@ -140,8 +140,16 @@ final class DrillJobs {
             long downloadMillis = (System.nanoTime() - t0) / 1_000_000;
             job.step("drilling", 30, 100);
             Instant point = Instant.parse((String) backup.get("completed_at"));
-            DrillRequest request =
-                    DrillRequest.of(RestoreRequest.Source.file(zip)).withPointTime(point); // CONFIG
+            ServerConfig.Probe probe = s.config.drillProbe();
+            DrillRequest request = DrillRequest.of(RestoreRequest.Source.file(zip))
+                    .withPointTime(point)
+                    .withLargestTables(s.config.drillLargestTables())
+                    .withSampleFiles(s.config.drillSampleFiles())
+                    .withProbe(
+                            probe == null
+                                    ? null
+                                    : new DrillRequest.Probe(
+                                            probe.command(), probe.url(), Duration.ofSeconds(probe.timeoutSeconds())));
             DrillResult result =
                     s.lifeboat(env.instance()).drill(request, Observer.of(job::progress, job.cancellation));
             Map<String, Object> evidence = new LinkedHashMap<>();
@@ -197,7 +205,7 @@ final class DrillJobs {
         if (error != null) data.put("error", error);
         s.events.publish("drill." + status, env.projectId(), env.id(), data);
         s.audit.record("lifeboat", "drill." + status, "drill:" + id, null, Map.of("environment", env.id()));
-        // NOTIFY drill.failed
+        if ("failed".equals(status)) s.notifications.notify("drill.failed", env, data);
     }
 
     Map<String, Object> view(Principal p, String id) {

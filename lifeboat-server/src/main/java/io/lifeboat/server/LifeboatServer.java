@@ -58,6 +58,7 @@ public final class LifeboatServer implements AutoCloseable {
             heartbeat.scheduleAtFixedRate(
                     this::beatQuietly, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
             jobs.start(backups::execute, restores::execute, drills::execute, schedules::tick);
+            services.notifications.start();
             this.api = new Api(services, backups, restores, schedules, drills, jobs, links, metrics);
             Dashboard dashboard = new Dashboard(services, backups, restores, schedules, drills, api);
             this.http = Javalin.create(c -> {
@@ -87,6 +88,11 @@ public final class LifeboatServer implements AutoCloseable {
 
     public String serverName() {
         return config.serverName();
+    }
+
+    /** This worker's alerts: for the parts of the server that raise them (and tests). */
+    Notifications notifications() {
+        return services.notifications;
     }
 
     static ObjectMapper mapper() {
@@ -190,6 +196,7 @@ public final class LifeboatServer implements AutoCloseable {
             http.stop();
         } finally {
             heartbeat.shutdownNow();
+            services.notifications.close();
             jobs.close();
             services.running.close();
             try {

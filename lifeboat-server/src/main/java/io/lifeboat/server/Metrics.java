@@ -45,6 +45,12 @@ final class Metrics {
         Gauge.builder("lifeboat_queue_depth", jobs, Jobs::queueDepth)
                 .description("jobs queued and not yet picked by a worker")
                 .register(registry);
+        Gauge.builder("lifeboat_notifications_pending", s.notifications, Notifications::pending)
+                .description("alert deliveries waiting to be sent or retried")
+                .register(registry);
+        Gauge.builder("lifeboat_notifications_failed", s.notifications, Notifications::failed)
+                .description("alert deliveries given up on after their last attempt failed")
+                .register(registry);
         Gauge.builder("lifeboat_running_tasks", s.running, Running::count)
                 .tag("server", s.config.serverName())
                 .register(registry);

@@ -402,6 +402,7 @@ final class RestoreJobs {
         try {
             s.catalog.update("update restores set status = 'running', started_at = ? where id = ?", Platform.now(), id);
             s.events.publish("restore.started", env.projectId(), env.id(), Map.of("restore_id", id));
+            if (env.production()) s.notifications.productionRestore(id, env);
             job.live();
             perform(id, row, env, job, zip);
         } catch (RuntimeException | IOException e) {
@@ -425,6 +426,7 @@ final class RestoreJobs {
                     cancelled);
         } finally {
             s.running.finish(job);
+            if (env.production()) s.notifications.productionRestore(id, env);
             try {
                 Files.deleteIfExists(zip);
             } catch (IOException e) {

@@ -186,13 +186,14 @@ final class Schedules {
                                         envId,
                                         Catalog.num(r, "last_check_at"))
                                 > 0) {
-                    check(env);
+                    s.notifications.checked(env, check(env));
                 }
                 if (Catalog.flag(r, "drills_enabled")) drill(env, r, now);
             } catch (RuntimeException e) {
                 LOG.warn("schedule of environment {}: {}", envId, e.getMessage());
             }
         }
+        s.notifications.backupsOverdue(now);
     }
 
     /**
@@ -231,7 +232,7 @@ final class Schedules {
             data.put("due_at", next.toString());
             data.put("reason", missed);
             s.events.publish("drill.missed", env.projectId(), env.id(), data);
-            // NOTIFY drill.missed
+            s.notifications.notify("drill.missed", env, data);
         }
     }
 

@@ -40,6 +40,10 @@ import java.util.Set;
  * @param publicUrl the address clients reach the API at (e.g. behind a TLS proxy), used in download links;
  *     null: the scheme and host of each request
  * @param instances Odoo instances on this server, by name
+ * @param notifications where alerts go (webhooks, email) and how failed deliveries are retried
+ * @param drillLargestTables how many of the largest tables a restore drill compares (default 10)
+ * @param drillSampleFiles how many filestore files a restore drill hashes; 0 hashes every file
+ * @param drillProbe how a restore drill starts Odoo on the restored copy and checks it answers, or null
  */
 public record ServerConfig(
         String listenHost,
@@ -58,7 +62,11 @@ public record ServerConfig(
         int heartbeatSeconds,
         int scheduleSeconds,
         String publicUrl,
-        Map<String, InstanceSettings> instances) {
+        Map<String, InstanceSettings> instances,
+        Notify notifications,
+        int drillLargestTables,
+        long drillSampleFiles,
+        Probe drillProbe) {
 
     private static final Set<String> KEYS = Set.of(
             "listen",
@@ -77,7 +85,9 @@ public record ServerConfig(
             "heartbeat-seconds",
             "schedule-seconds",
             "public-url",
-            "instances");
+            "instances",
+            "notifications",
+            "drills");
     private static final Set<String> INSTANCE_KEYS =
             Set.of("odoo-conf", "host", "port", "user", "password", "password-file", "data-dir", "pg-bin", "sslmode");
 
@@ -232,6 +242,23 @@ public record ServerConfig(
                                 n.has("data-dir") ? "server configuration" : null));
             });
         }
+        Notify notify = notifications(root.get("notifications"), base, problems);
+        JsonNode drills = root.get("drills");
+        int drillLargestTables = 10;
+        long drillSampleFiles = 0;
+        Probe probe = null;
+        if (drills != null && !drills.isObject()) problems.add("drills must be a mapping");
+        if (drills != null && drills.isObject()) {
+            unknownKeys(drills, "drills", Set.of("largest-tables", "sample-files", "probe"), problems);
+            drillLargestTables = integer(drills, "drills.", "largest-tables", 10, 0, 10_000, problems);
+            JsonNode sf = drills.get("sample-files");
+            if (sf != null && (!sf.canConvertToLong() || !sf.isIntegralNumber() || sf.asLong() < 0)) {
+                problems.add("drills.sample-files must be a whole number of 0 or more (0 hashes every file)");
+            } else if (sf != null) {
+                drillSampleFiles = sf.asLong();
+            }
+            probe = probe(drills.get("probe"), problems);
+        }
         if (!problems.isEmpty()) {
             throw new LifeboatException(
                     LifeboatException.Kind.USAGE,
@@ -255,7 +282,11 @@ public record ServerConfig(
                 heartbeat,
                 scheduleSeconds,
                 publicUrl,
-                instances);
+                instances,
+                notify,
+                drillLargestTables,
+                drillSampleFiles,
+                probe);
     }
 
     private static String text(JsonNode n, String key, String dflt) {
@@ -271,10 +302,15 @@ public record ServerConfig(
     }
 
     private static int integer(JsonNode n, String key, int dflt, int min, int max, List<String> problems) {
+        return integer(n, "", key, dflt, min, max, problems);
+    }
+
+    private static int integer(
+            JsonNode n, String prefix, String key, int dflt, int min, int max, List<String> problems) {
         JsonNode v = n.get(key);
         if (v == null) return dflt;
         if (!v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-            problems.add(key + " must be a whole number from " + min + " to " + max);
+            problems.add(prefix + key + " must be a whole number from " + min + " to " + max);
             return dflt;
         }
         return v.asInt();
@@ -291,5 +327,207 @@ public record ServerConfig(
             problems.add(fileKey + ": cannot read " + f + " (" + e.getClass().getSimpleName() + ")");
             return null;
         }
+    }
+    /**
+     * Where alerts go, and how failed deliveries are retried: after attempt n fails the next comes
+     * {@code retryBaseSeconds * 2^(n-1)} seconds later, until {@code maxAttempts} attempts have failed.
+     */
+    public record Notify(int retryBaseSeconds, int maxAttempts, List<Webhook> webhooks, Email email) {
+        public static final Notify NONE = new Notify(30, 8, List.of(), null);
+
+        public Notify {
+            webhooks = List.copyOf(webhooks);
+        }
+    }
+
+    /** A webhook: POSTed JSON signed with HMAC-SHA256 of the secret; {@code events} it is sent. */
+    public record Webhook(String url, String secret, Set<String> events) {
+        public Webhook {
+            events = Set.copyOf(events);
+        }
+
+        @Override
+        public String toString() {
+            return "Webhook[url=" + io.lifeboat.storage.Redaction.redact(url) + ", events=" + events + "]";
+        }
+    }
+
+    /**
+     * Email through an SMTP server.
+     *
+     * @param security {@code starttls}, {@code ssl} or {@code none}
+     */
+    public record Email(
+            String host,
+            int port,
+            String security,
+            String user,
+            String password,
+            String from,
+            List<String> to,
+            Set<String> events) {
+        public Email {
+            to = List.copyOf(to);
+            events = Set.copyOf(events);
+        }
+
+        @Override
+        public String toString() {
+            return "Email[host=" + host + ":" + port + ", security=" + security + ", from=" + from + ", to=" + to
+                    + ", events=" + events + "]";
+        }
+    }
+
+    /**
+     * How a restore drill checks that Odoo starts on the restored copy: {@code command} (with {@code {database}}
+     * and {@code {port}} replaced) is started, then {@code url} must answer within {@code timeoutSeconds}.
+     */
+    public record Probe(List<String> command, String url, int timeoutSeconds) {
+        public Probe {
+            command = List.copyOf(command);
+        }
+    }
+
+    private static final Set<String> NOTIFY_KEYS = Set.of("retry-base-seconds", "max-attempts", "webhooks", "email");
+    private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret-file", "events");
+    private static final Set<String> EMAIL_KEYS =
+            Set.of("host", "port", "security", "user", "password-file", "from", "to", "events");
+
+    private static void unknownKeys(JsonNode n, String where, Set<String> known, List<String> problems) {
+        n.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) problems.add(where + ": unknown key '" + k + "'");
+        });
+    }
+
+    private static Notify notifications(JsonNode n, Path base, List<String> problems) {
+        if (n == null || n.isNull()) return Notify.NONE;
+        if (!n.isObject()) {
+            problems.add("notifications must be a mapping");
+            return Notify.NONE;
+        }
+        unknownKeys(n, "notifications", NOTIFY_KEYS, problems);
+        int retryBase = integer(n, "notifications.", "retry-base-seconds", 30, 1, 86_400, problems);
+        int maxAttempts = integer(n, "notifications.", "max-attempts", 8, 1, 100, problems);
+        List<Webhook> webhooks = new ArrayList<>();
+        JsonNode hooks = n.get("webhooks");
+        if (hooks != null && !hooks.isArray()) problems.add("notifications.webhooks must be a list");
+        if (hooks != null && hooks.isArray()) {
+            for (int i = 0; i < hooks.size(); i++) {
+                String where = "notifications.webhooks[" + i + "]";
+                JsonNode h = hooks.get(i);
+                if (!h.isObject()) {
+                    problems.add(where + " must be a mapping with url and secret-file");
+                    continue;
+                }
+                unknownKeys(h, where, WEBHOOK_KEYS, problems);
+                String url = text(h, "url", null);
+                if (url == null) problems.add(where + ".url is missing");
+                else if (!url.matches("https?://[^\\s/?#]+([/?#]\\S*)?")) {
+                    problems.add(where + ".url must be http(s)://host[:port][/path]");
+                }
+                String secret = secretFile(h, where, "secret-file", base, true, problems);
+                webhooks.add(new Webhook(url, secret, events(h, where, problems)));
+            }
+        }
+        Email email = null;
+        JsonNode e = n.get("email");
+        if (e != null && !e.isObject()) problems.add("notifications.email must be a mapping");
+        if (e != null && e.isObject()) {
+            String where = "notifications.email";
+            unknownKeys(e, where, EMAIL_KEYS, problems);
+            String host = text(e, "host", null);
+            if (host == null) problems.add(where + ".host is missing (the SMTP server)");
+            String security = text(e, "security", "starttls").toLowerCase(java.util.Locale.ROOT);
+            if (!Set.of("starttls", "ssl", "none").contains(security)) {
+                problems.add(where + ".security must be starttls, ssl or none");
+            }
+            int port = integer(
+                    e,
+                    where + ".",
+                    "port",
+                    "ssl".equals(security) ? 465 : "none".equals(security) ? 25 : 587,
+                    1,
+                    65535,
+                    problems);
+            String user = text(e, "user", null);
+            String password = secretFile(e, where, "password-file", base, false, problems);
+            if (password != null && user == null) problems.add(where + ".password-file needs a user");
+            String from = text(e, "from", null);
+            if (from == null) problems.add(where + ".from is missing (the sender address)");
+            else if (!address(from)) problems.add(where + ".from '" + from + "' is not an email address");
+            List<String> to = new ArrayList<>();
+            JsonNode t = e.get("to");
+            if (t != null && t.isTextual() && !t.asText().isBlank())
+                to.add(t.asText().trim());
+            else if (t != null && t.isArray()) t.forEach(x -> to.add(x.asText().trim()));
+            if (to.isEmpty()) problems.add(where + ".to is missing (a list of recipient addresses)");
+            for (String a : to) {
+                if (!address(a)) problems.add(where + ".to: '" + a + "' is not an email address");
+            }
+            email = new Email(host, port, security, user, password, from, to, events(e, where, problems));
+        }
+        return new Notify(retryBase, maxAttempts, webhooks, email);
+    }
+
+    private static boolean address(String a) {
+        return a.matches("[^@\\s<>]+@[^@\\s<>]+");
+    }
+
+    private static String secretFile(
+            JsonNode n, String where, String key, Path base, boolean required, List<String> problems) {
+        Path f = path(n, key, base);
+        if (f == null) {
+            if (required) problems.add(where + "." + key + " is missing (a file holding the signing secret)");
+            return null;
+        }
+        try {
+            String secret = Files.readString(f).strip();
+            if (secret.isEmpty()) problems.add(where + "." + key + ": " + f + " is empty");
+            return secret;
+        } catch (IOException e) {
+            problems.add(where + "." + key + ": cannot read " + f + " ("
+                    + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+    }
+
+    private static Set<String> events(JsonNode n, String where, List<String> problems) {
+        JsonNode ev = n.get("events");
+        if (ev == null || ev.isNull()) return Set.copyOf(Notifications.EVENTS);
+        if (!ev.isArray() || ev.isEmpty()) {
+            problems.add(where + ".events must be a list of events (default: all of " + Notifications.EVENTS + ")");
+            return Set.of();
+        }
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (JsonNode x : ev) {
+            if (Notifications.EVENTS.contains(x.asText())) out.add(x.asText());
+            else {
+                problems.add(where + ".events: unknown event '" + x.asText() + "' (valid: "
+                        + String.join(", ", Notifications.EVENTS) + ")");
+            }
+        }
+        return out;
+    }
+
+    private static Probe probe(JsonNode p, List<String> problems) {
+        if (p == null || p.isNull()) return null;
+        if (!p.isObject()) {
+            problems.add("drills.probe must be a mapping with command, url and timeout-seconds");
+            return null;
+        }
+        unknownKeys(p, "drills.probe", Set.of("command", "url", "timeout-seconds"), problems);
+        List<String> command = new ArrayList<>();
+        JsonNode c = p.get("command");
+        if (c == null || !c.isArray() || c.isEmpty()) {
+            problems.add("drills.probe.command must be a list: the program and its arguments");
+        } else {
+            c.forEach(x -> command.add(x.asText()));
+        }
+        String url = text(p, "url", null);
+        if (url == null || !url.matches("https?://\\S+")) {
+            problems.add("drills.probe.url must be an http(s) URL (e.g. http://127.0.0.1:{port}/web/login)");
+        }
+        int timeout = integer(p, "drills.probe.", "timeout-seconds", 120, 1, 3600, problems);
+        return new Probe(command, url, timeout);
     }
 }

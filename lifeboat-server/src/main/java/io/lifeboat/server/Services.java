@@ -19,6 +19,7 @@ final class Services {
     final Platform platform;
     final BackupStore store;
     final Running running;
+    final Notifications notifications;
     private final Map<String, Lifeboat> facades = new ConcurrentHashMap<>();
 
     Services(ServerConfig config, Catalog catalog, ObjectMapper json, BackupStore store) {
@@ -31,6 +32,7 @@ final class Services {
         this.accounts = new Accounts(catalog);
         this.platform = new Platform(catalog, audit);
         this.running = new Running(events, catalog);
+        this.notifications = new Notifications(config, catalog, json);
     }
 
     /** The core, opened on one instance of this server's configuration. */

@@ -97,6 +97,14 @@ final class ServerHarness implements AutoCloseable {
         return new ServerHarness(dir, cluster, "web1", "sqlite:" + dir.resolve("catalog.db"), dir.resolve("store"));
     }
 
+    /** A server on a SQLite catalog whose configuration has more top-level sections (YAML) at its end. */
+    static ServerHarness sqlite(Path dir, PgCluster cluster, String moreYaml) throws IOException {
+        Path conf =
+                writeConfig(dir, cluster, "web1", "sqlite:" + dir.resolve("catalog.db"), null, dir.resolve("store"));
+        Files.writeString(conf, Files.readString(conf) + moreYaml);
+        return new ServerHarness(dir, cluster, conf);
+    }
+
     /**
      * A server on a PostgreSQL catalog (a database of the test cluster, see {@link #createCatalog}); servers
      * started with the same {@code dir}, catalog and store are workers of one installation.
@@ -124,6 +132,35 @@ final class ServerHarness implements AutoCloseable {
 
     Path dataDir() {
         return dir.resolve("data-" + server.serverName());
+    }
+
+    /** Runs a statement on the SQLite catalog of this server, beside the server, and returns its rows. */
+    List<Map<String, Object>> sqlite(String sql) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("catalog.db"));
+                var st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout = 30000");
+            if (!sql.stripLeading().toLowerCase(java.util.Locale.ROOT).startsWith("select")) {
+                st.executeUpdate(sql);
+                return List.of();
+            }
+            return Catalog.rows(c, sql);
+        }
+    }
+
+    /** Makes the schedules of the (SQLite) catalog due now, as if their period had passed. */
+    void makeSchedulesDue() throws SQLException {
+        sqlite("UPDATE schedules SET last_backup_at = 0, last_check_at = 0");
+    }
+
+    /** Deletes one file of a database's filestore (not the checklist), for checks to find missing. */
+    void removeAFilestoreFile(String database) throws IOException {
+        try (var walk = Files.walk(dataDir().resolve("filestore").resolve(database))) {
+            Path victim = walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.toString().contains("checklist"))
+                    .findFirst()
+                    .orElseThrow();
+            Files.delete(victim);
+        }
     }
 
     /** Fills a test database with a small synthetic Odoo instance, its filestore under this server's data dir. */

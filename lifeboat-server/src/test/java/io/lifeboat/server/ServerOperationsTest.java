@@ -23,15 +23,6 @@ class ServerOperationsTest {
     @TempDir
     Path tmp;
 
-    /** Makes the schedules of the catalog due now, as if their period had passed. */
-    private static void makeDue(ServerHarness h) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + h.dir.resolve("catalog.db"));
-                Statement st = c.createStatement()) {
-            st.execute("PRAGMA busy_timeout = 30000");
-            st.executeUpdate("UPDATE schedules SET last_backup_at = 0, last_check_at = 0");
-        }
-    }
-
     @Test
     void scheduledBackupsKeepWhatTheRetentionSaysAndChecksBecomeMetrics(TestDatabase db) throws Exception {
         try (ServerHarness h = ServerHarness.sqlite(tmp, db.cluster())) {
@@ -79,7 +70,7 @@ class ServerOperationsTest {
             assertThat(sched.path("retention").path("keep_last").asInt()).isEqualTo(2);
 
             for (int i = 1; i <= 3; i++) {
-                makeDue(h);
+                h.makeSchedulesDue();
                 int n = i;
                 h.await(
                         env + "/schedule",
@@ -109,14 +100,8 @@ class ServerOperationsTest {
             String metrics = h.call("GET", "/metrics", null, null).text();
             assertThat(metrics).contains("lifeboat_check_missing_files{environment=\"prod\"");
             assertThat(metricValue(metrics, "lifeboat_check_missing_files")).isEqualTo(0.0);
-            try (Stream<Path> walk = Files.walk(h.dataDir().resolve("filestore").resolve(db.name()))) {
-                Path victim = walk.filter(Files::isRegularFile)
-                        .filter(p -> !p.toString().contains("checklist"))
-                        .findFirst()
-                        .orElseThrow();
-                Files.delete(victim);
-            }
-            makeDue(h);
+            h.removeAFilestoreFile(db.name());
+            h.makeSchedulesDue();
             h.await(
                     "/health",
                     admin,
