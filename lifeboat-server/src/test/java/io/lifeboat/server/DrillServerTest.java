@@ -91,7 +91,7 @@ class DrillServerTest {
             JsonNode drill = h.ok("POST", env + "/drills", admin, null);
             assertThat(drill.path("status").asText()).isIn("pending", "running");
             assertThat(drill.path("backup_id").asText()).isEqualTo(backup.path("id").asText());
-            drill = h.await("/api/v1/drills/" + drill.path("id").asText(), viewer, DrillServerTest::ended);
+            drill = h.await("/api/v1/drills/" + drill.path("id").asText(), viewer, ServerHarness::ended);
             assertThat(drill.path("status").asText()).as(drill.toString()).isEqualTo("passed");
             assertThat(drill.path("rto_ms").asLong()).isPositive();
             assertThat(drill.path("rpo_ms").asLong()).isNotNegative();
@@ -119,7 +119,7 @@ class DrillServerTest {
             holed = h.await("/api/v1/backups/" + holed.path("id").asText(), admin, ServerHarness::ended);
             assertThat(holed.path("status").asText()).as(holed.toString()).isEqualTo("completed");
             JsonNode failed = h.ok("POST", env + "/drills", admin, null);
-            failed = h.await("/api/v1/drills/" + failed.path("id").asText(), admin, DrillServerTest::ended);
+            failed = h.await("/api/v1/drills/" + failed.path("id").asText(), admin, ServerHarness::ended);
             assertThat(failed.path("status").asText()).isEqualTo("failed");
             assertThat(failed.path("error_message").asText()).containsIgnoringCase("missing");
             assertThat(failed.path("evidence").path("drill").path("counts").path("missing_files").asLong())
@@ -139,10 +139,6 @@ class DrillServerTest {
         } finally {
             receiver.stop(0);
         }
-    }
-
-    static boolean ended(JsonNode n) {
-        return List.of("passed", "failed").contains(n.path("status").asText());
     }
 
     private static String hmac(String text) throws Exception {

@@ -448,6 +448,9 @@ class OpenApiContractTest {
             call("PUT", schedule, admin, Map.of("enabled", false, "check_cron", "0 3 * * *"), 200);
             call("GET", schedule, viewer, null, 200);
             call("PUT", schedule, admin, Map.of("backup_cron", "every day"), 400);
+            call("PUT", schedule, admin, Map.of("drill_cron", "sometimes"), 400);
+            call("PUT", schedule, admin, Map.of("drills_enabled", "yes"), 400);
+            call("PUT", schedule, admin, Map.of("drill_server", "nowhere"), 422);
             call("PUT", schedule, admin, Map.of("retention", Map.of("keep_daily", -1)), 400);
             call(
                     "PUT",
@@ -506,6 +509,21 @@ class OpenApiContractTest {
             call("GET", prodBackups + "?limit=0", admin, null, 400);
             call("GET", prodBackups + "?offset=-1", admin, null, 400);
             call("GET", "/api/v1/environments/" + NOBODY + "/backups", admin, null, 404);
+            // drills
+            String prodDrills = "/api/v1/environments/" + prod + "/drills";
+            call("POST", "/api/v1/environments/" + broken + "/drills", admin, null, 409);
+            call("POST", prodDrills, viewer, null, 403);
+            call("POST", prodDrills, admin, Map.of("server", "nowhere"), 422);
+            call("POST", prodDrills, admin, Map.of("server", 5), 400);
+            call("POST", "/api/v1/environments/" + NOBODY + "/drills", admin, null, 404);
+            String d1 = call("POST", prodDrills, admin, null, 202).path("id").asText();
+            assertThat(awaitEnded("/api/v1/drills/" + d1, viewer).path("status").asText())
+                    .isIn("passed", "failed");
+            call("GET", prodDrills, viewer, null, 200);
+            call("GET", prodDrills + "?limit=0", admin, null, 400);
+            call("GET", "/api/v1/environments/" + NOBODY + "/drills", admin, null, 404);
+            call("GET", "/api/v1/drills/" + d1, viewer, null, 200);
+            call("GET", "/api/v1/drills/" + NOBODY, admin, null, 404);
             call("GET", "/api/v1/backups/" + b1, viewer, null, 200);
             call("GET", "/api/v1/backups/" + NOBODY, admin, null, 404);
             call("GET", "/api/v1/backups/" + b1 + "/compatible-environments", admin, null, 200);

@@ -246,7 +246,7 @@ final class ServerHarness implements AutoCloseable {
     }
 
     static boolean ended(JsonNode n) {
-        return List.of("completed", "failed", "cancelled")
+        return List.of("completed", "passed", "failed", "cancelled")
                 .contains(n.path("status").asText());
     }
 
