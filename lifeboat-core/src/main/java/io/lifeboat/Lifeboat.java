@@ -15,6 +15,8 @@ import io.lifeboat.api.DatabasesRequest;
 import io.lifeboat.api.DatabasesResult;
 import io.lifeboat.api.DemoRequest;
 import io.lifeboat.api.DemoResult;
+import io.lifeboat.api.DrillRequest;
+import io.lifeboat.api.DrillResult;
 import io.lifeboat.api.ExportRequest;
 import io.lifeboat.api.ExportResult;
 import io.lifeboat.api.FilestoreCaptureRequest;
@@ -71,6 +73,7 @@ import io.lifeboat.api.WalVerifyResult;
 import io.lifeboat.config.InstanceConfig;
 import io.lifeboat.usecase.Backups;
 import io.lifeboat.usecase.Context;
+import io.lifeboat.usecase.Drills;
 import io.lifeboat.usecase.Integrity;
 import io.lifeboat.usecase.ObjectStorage;
 import io.lifeboat.usecase.Pitr;
@@ -101,6 +104,7 @@ public final class Lifeboat implements AutoCloseable {
     private final Pitr pitr;
     private final ObjectStorage objectStorage;
     private final PitrRepairs pitrRepairs;
+    private final Drills drills;
 
     private Lifeboat(LifeboatSettings settings) {
         this.settings = settings;
@@ -112,6 +116,7 @@ public final class Lifeboat implements AutoCloseable {
         this.pitr = new Pitr(context);
         this.objectStorage = new ObjectStorage(context);
         this.pitrRepairs = new PitrRepairs(context);
+        this.drills = new Drills(context, restores, integrity);
     }
 
     /** Opens a facade; nothing is connected until a use case needs it. */
@@ -204,6 +209,21 @@ public final class Lifeboat implements AutoCloseable {
     /** Swaps the newest rollback point of a database back in, lists its rollback points, or discards them. */
     public RollbackResult rollback(RollbackRequest request, Observer observer) {
         return restores.rollback(request, observer);
+    }
+
+    /**
+     * A restore drill: restores the backup into a scratch database and filestore (a neutralized copy),
+     * verifies it (module base and users, row counts of the largest tables against the dump's, every
+     * referenced file present and hashed, or a random sample hashed, and optionally an HTTP probe of an Odoo
+     * serving it), measures RTO and RPO, and removes the copy, also after a failure or an interruption
+     * (docs/drills.md). A backup that fails the drill is a result with {@code passed = false}, not an error.
+     *
+     * @throws LifeboatException {@code USAGE} when the source does not exist or the scratch name is invalid,
+     *     {@code CONFLICT} when the scratch database or filestore exists, {@code CANCELLED} when cancelled (the
+     *     copy removed)
+     */
+    public DrillResult drill(DrillRequest request, Observer observer) {
+        return drills.drill(request, observer);
     }
 
     // (end of restores)

@@ -60,6 +60,9 @@ public record RestoreResult(Restored restored, Plan plan) {
      * @param rollbackDatabase the name the replaced database now has (rollback point), or null
      * @param rollbackFilestore the path the replaced filestore now has (rollback point), or null
      * @param notes what the caller should know that is not a problem
+     * @param dumpRows the rows the dump holds per table ({@code public.res_partner}: its COPY rows), counted
+     *     while a plain dump (an Odoo zip's {@code dump.sql}) was loaded; null for a custom or directory dump
+     *     and when only the filestore was restored
      */
     public record Restored(
             String source,
@@ -81,12 +84,16 @@ public record RestoreResult(Restored restored, Plan plan) {
             String rollbackFilestore,
             Verification verification,
             List<String> warnings,
-            List<String> notes) {
+            List<String> notes,
+            java.util.Map<String, Long> dumpRows) {
 
         public Restored {
             neutralization = List.copyOf(neutralization);
             warnings = List.copyOf(warnings);
             notes = List.copyOf(notes);
+            dumpRows = dumpRows == null
+                    ? null
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dumpRows));
         }
     }
 

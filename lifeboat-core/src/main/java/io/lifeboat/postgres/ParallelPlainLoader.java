@@ -62,6 +62,7 @@ public final class ParallelPlainLoader {
     private final String database;
     private final int jobs;
     private final Progress progress;
+    private final Map<String, Long> rows = new java.util.LinkedHashMap<>();
 
     /**
      * @param jobs worker connections for table data and post-data entries (one more connection runs
@@ -84,8 +85,17 @@ public final class ParallelPlainLoader {
     public void load(InputStream dump) throws IOException, SQLException {
         try (LoadScheduler scheduler = new LoadScheduler()) {
             scheduler.start(connection, database, jobs);
-            new Run(new PlainDumpReader(dump, progress), scheduler).read();
+            new Run(new PlainDumpReader(dump, progress), scheduler, rows).read();
         }
+    }
+
+    /**
+     * The rows the dump holds per table, counted while it was loaded (one line of COPY text data is one
+     * row), keyed by the table's name as the dump writes it ({@code public.res_partner}), in dump order.
+     * Table data in INSERT form is not counted. Complete once {@link #load} returned.
+     */
+    public Map<String, Long> rows() {
+        return java.util.Collections.unmodifiableMap(rows);
     }
 
     // ------------------------------------------------------------------ model
@@ -128,10 +138,12 @@ public final class ParallelPlainLoader {
         private final List<LoadTask> pending = new ArrayList<>();
         private Cls pendingCls;
         private final Map<String, LoadTask> commentTargets = new HashMap<>();
+        private final Map<String, Long> rows;
 
-        Run(PlainDumpReader in, LoadScheduler scheduler) {
+        Run(PlainDumpReader in, LoadScheduler scheduler, Map<String, Long> rows) {
             this.in = in;
             this.scheduler = scheduler;
+            this.rows = rows;
         }
 
         void read() throws IOException, SQLException {
@@ -300,9 +312,13 @@ public final class ParallelPlainLoader {
                 scheduler.dispatch(List.of(task));
                 return task.pipe;
             });
-            long bytes = in.copyData(sink, label);
+            RowCounter counter = new RowCounter(sink);
+            long bytes = in.copyData(counter, label);
             sink.finish();
-            if (table != null) tableBytes.merge(table, bytes, Long::sum);
+            if (table != null) {
+                tableBytes.merge(table, bytes, Long::sum);
+                rows.merge(table, counter.rows, Long::sum);
+            }
         }
 
         private void flushPending() throws SQLException {
@@ -317,6 +333,34 @@ public final class ParallelPlainLoader {
             tasks.sort(Comparator.comparingLong((LoadTask t) -> t.weight).reversed());
             scheduler.dispatch(tasks);
             scheduler.awaitIdle();
+        }
+    }
+
+    /**
+     * Counts the rows of COPY text data on their way to the segmenter: a row ends with a newline, and a
+     * newline inside a value is written as {@code \n}, so every newline byte ends one row.
+     */
+    private static final class RowCounter implements PlainDumpReader.CopySink {
+        private final PlainDumpReader.CopySink sink;
+        long rows;
+
+        RowCounter(PlainDumpReader.CopySink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) throws IOException, SQLException {
+            for (int i = Bytes.indexOf(b, off, off + n, (byte) '\n');
+                    i >= 0;
+                    i = Bytes.indexOf(b, i + 1, off + n, (byte) '\n')) {
+                rows++;
+            }
+            sink.write(b, off, n);
+        }
+
+        @Override
+        public void rowEnd() throws IOException {
+            sink.rowEnd();
         }
     }
 }

@@ -144,6 +144,11 @@ final class PlainDumpReader {
                 sink.rowEnd();
             }
             if (pos == len && !eof) fill();
+            if (pos == len && eof && !lineStart) {
+                // cut in the middle of a row: no terminator will come
+                throw new LifeboatException(
+                        Kind.BAD_INPUT, "the dump ends inside the data of " + label, DumpGuard.REFUSE_HINT);
+            }
         }
     }
 

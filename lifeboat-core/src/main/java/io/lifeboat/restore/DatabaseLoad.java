@@ -74,7 +74,9 @@ final class DatabaseLoad {
                                 + " dump (plain, custom or directory format) or an Odoo backup zip.");
             }
             try (InputStream dump = new PlainDumpFilter(source.openDump())) {
-                new ParallelPlainLoader(loadAs, db, Math.max(1, options.jobs()), progress).load(dump);
+                ParallelPlainLoader loader = new ParallelPlainLoader(loadAs, db, Math.max(1, options.jobs()), progress);
+                loader.load(dump);
+                report.dumpRows = new java.util.LinkedHashMap<>(loader.rows());
             } catch (SQLException e) {
                 throw new LifeboatException(
                         Kind.BAD_INPUT, "loading the dump failed: " + e.getMessage(), "The target was not changed.", e);

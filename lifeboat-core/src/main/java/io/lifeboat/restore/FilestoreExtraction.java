@@ -91,7 +91,7 @@ final class FilestoreExtraction {
         } catch (ContentMismatchException e) {
             synchronized (report) {
                 report.verification.corruptFiles++;
-                String message = "file in source does not match its name, not restored: " + name.relative();
+                String message = RestoreReport.CORRUPT_IN_SOURCE + name.relative();
                 report.warnings.add(message);
                 progress.warn(message);
             }

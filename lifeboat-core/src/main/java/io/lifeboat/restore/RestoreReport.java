@@ -5,6 +5,9 @@ import java.util.List;
 
 /** What a restore did and what its verification found; for the terminal summary and {@code --json}. */
 public final class RestoreReport {
+    /** How a warning about a file of the backup whose content does not match its name (left out) begins. */
+    public static final String CORRUPT_IN_SOURCE = "file in source does not match its name, not restored: ";
+
     public String source;
     public String target;
     public String mode;
@@ -32,6 +35,12 @@ public final class RestoreReport {
     public List<String> warnings = new ArrayList<>();
     /** What the user should know that is not a problem (e.g. what was not checked, and why). */
     public List<String> notes = new ArrayList<>();
+    /**
+     * Rows per table the dump holds (its COPY data), counted while a plain dump was loaded, keyed by the
+     * table's name as the dump writes it ({@code public.res_partner}); null for custom and directory dumps,
+     * whose data Lifeboat does not read itself.
+     */
+    public java.util.Map<String, Long> dumpRows;
 
     /** Post-restore verification results. */
     public static final class Verification {

@@ -164,7 +164,8 @@ public final class Restores {
                         v.missing,
                         v.missingAttachmentIds),
                 r.warnings,
-                r.notes);
+                r.notes,
+                r.dumpRows);
     }
 
     /** The plan, from the source and the server's and data_dir's current state; changes nothing. */

@@ -123,6 +123,29 @@ class ParallelPlainLoaderTest {
     }
 
     @Test
+    void countsTheRowsOfEachTableWhileLoading(PgCluster cluster, TestDatabase db) throws Exception {
+        // a newline inside a value is written as \n: still one row
+        String dump = smallDump("1\tone\n2\ttwo\\nlines\n3\t\\N\n", "");
+        ParallelPlainLoader loader = loader(cluster, db, 2);
+        loader.load(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)));
+        assertThat(loader.rows()).containsExactly(Map.entry("public.a", 3L), Map.entry("public.b", 1L));
+    }
+
+    @Test
+    void aDumpCutInsideARowFails(PgCluster cluster, TestDatabase db) {
+        String dump =
+                smallDump("1\tone\n", "").split("COPY public.a")[0] + "COPY public.a (id, name) FROM stdin;\n1\ton";
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThatThrownBy(() -> loader(cluster, db, 2)
+                                .load(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8))))
+                        .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(LifeboatException.Kind.BAD_INPUT);
+                            assertThat(e.getMessage()).contains("ends inside the data of table data public.a");
+                        }));
+    }
+
+    @Test
     void failingPostDataStatementCancelsTheOthersAndFails(PgCluster cluster, TestDatabase db) throws Exception {
         // a CHECK that sleeps 60 s per row runs on one worker while an index on a missing column fails
         String dump = smallDump(

@@ -167,7 +167,8 @@ class RestoresTest {
                         "rollbackFilestore",
                         "verification",
                         "warnings",
-                        "notes");
+                        "notes",
+                        "dumpRows");
         assertThat(fieldNames(json.path("verification")))
                 .containsExactly(
                         "baseInstalled",
