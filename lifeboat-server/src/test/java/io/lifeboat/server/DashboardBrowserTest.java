@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -82,7 +83,10 @@ class DashboardBrowserTest {
     }
 
     WebDriverWait waitUpTo(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(200));
+        // the progress box is replaced as events arrive: an element found just before may be gone
+        WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(200));
+        w.ignoring(StaleElementReferenceException.class);
+        return w;
     }
 
     void signIn(ServerHarness h, String token) {
@@ -148,6 +152,11 @@ class DashboardBrowserTest {
                 waitUpTo(240)
                         .until(d -> List.of("completed", "failed", "cancelled")
                                 .contains(d.findElement(By.id("progress")).getAttribute("data-status")));
+                // the last update is in: every step done, or the failure shown
+                waitUpTo(30)
+                        .until(d -> !d.findElement(By.id("live"))
+                                .findElement(By.className("while-running"))
+                                .isDisplayed());
                 shot("06-restore-completed");
                 assertThat(browser.findElement(By.id("restore-status")).getText())
                         .as(browser.findElement(By.id("progress")).getText())
@@ -171,8 +180,9 @@ class DashboardBrowserTest {
                 browser.findElement(By.id("drill-now")).click();
                 waitUpTo(240).until(d -> {
                     d.navigate().refresh();
-                    String t = d.findElement(By.id("drills")).getText();
-                    return t.contains("passed") || t.contains("failed");
+                    List<WebElement> st = d.findElements(By.cssSelector("#drills .drill-list .status"));
+                    return !st.isEmpty()
+                            && List.of("passed", "failed").contains(st.get(0).getText());
                 });
                 browser.get(h.base + "/ui/drills");
                 assertThat(browser.findElement(By.cssSelector(".drill-list")).getText())

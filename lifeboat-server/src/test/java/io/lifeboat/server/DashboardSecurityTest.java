@@ -94,15 +94,15 @@ class DashboardSecurityTest {
 
             // a sign-in never redirects to another site
             for (String next : new String[] {"//evil.example/", "https://evil.example/", "/\\evil.example"}) {
-                HttpResponse<String> in =
-                        post(h, "/ui/login", null, Map.of("token", h.adminToken, "next", next), null);
+                HttpResponse<String> in = post(h, "/ui/login", null, Map.of("token", h.adminToken, "next", next), null);
                 assertThat(in.headers().firstValue("Location")).as(next).contains("/ui/");
             }
             // nor signs in from another site's form
             assertThat(post(h, "/ui/login", null, Map.of("token", h.adminToken), "https://evil.example")
                             .statusCode())
                     .isEqualTo(403);
-            assertThat(post(h, "/ui/login", null, Map.of("token", "lbt_wrong"), null).statusCode())
+            assertThat(post(h, "/ui/login", null, Map.of("token", "lbt_wrong"), null)
+                            .statusCode())
                     .isEqualTo(401);
 
             String cookie = signIn(h, h.adminToken);
@@ -115,7 +115,12 @@ class DashboardSecurityTest {
                 assertThat(r.statusCode()).isEqualTo(403);
                 assertThat(r.body()).contains("form token");
             }
-            r = post(h, "/ui/environments/" + s.env() + "/backups", cookie, Map.of("_csrf", token), "https://evil.example");
+            r = post(
+                    h,
+                    "/ui/environments/" + s.env() + "/backups",
+                    cookie,
+                    Map.of("_csrf", token),
+                    "https://evil.example");
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(h.ok("GET", "/api/v1/environments/" + s.env() + "/backups", h.adminToken, null)
                             .path("items"))

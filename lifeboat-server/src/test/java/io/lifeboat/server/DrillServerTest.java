@@ -67,14 +67,17 @@ class DrillServerTest {
             JsonNode schedule = h.ok("PUT", env + "/schedule", admin, Map.of("check_cron", "0 5 * * *"));
             assertThat(schedule.path("drill_cron").asText()).isEqualTo(DrillJobs.PRODUCTION_CRON);
             assertThat(schedule.path("drills_enabled").asBoolean()).isTrue();
-            assertThat(h.call("PUT", env + "/schedule", admin, Map.of("drill_cron", "daily")).status())
+            assertThat(h.call("PUT", env + "/schedule", admin, Map.of("drill_cron", "daily"))
+                            .status())
                     .isEqualTo(400);
 
             // no backup yet: a drill cannot be asked for, and the scheduled one is missed and alerts
             assertThat(h.call("POST", env + "/drills", admin, null).status()).isEqualTo(409);
             h.sqlite("UPDATE schedules SET last_drill_at = 0");
-            Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> alerts.stream()
-                    .anyMatch(a -> a.path("type").asText().equals("drill.missed")));
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() -> alerts.stream()
+                            .anyMatch(a -> a.path("type").asText().equals("drill.missed")));
             JsonNode missed = alerts.stream()
                     .filter(a -> a.path("type").asText().equals("drill.missed"))
                     .findFirst()
@@ -90,7 +93,8 @@ class DrillServerTest {
             assertThat(h.call("POST", env + "/drills", viewer, null).status()).isEqualTo(403);
             JsonNode drill = h.ok("POST", env + "/drills", admin, null);
             assertThat(drill.path("status").asText()).isIn("pending", "running");
-            assertThat(drill.path("backup_id").asText()).isEqualTo(backup.path("id").asText());
+            assertThat(drill.path("backup_id").asText())
+                    .isEqualTo(backup.path("id").asText());
             drill = h.await("/api/v1/drills/" + drill.path("id").asText(), viewer, ServerHarness::ended);
             assertThat(drill.path("status").asText()).as(drill.toString()).isEqualTo("passed");
             assertThat(drill.path("rto_ms").asLong()).isPositive();
@@ -104,7 +108,9 @@ class DrillServerTest {
             assertThat(result.path("counts").path("files_hashed").asLong()).isPositive();
             assertThat(result.path("counts").path("tables")).isNotEmpty();
             for (JsonNode t : result.path("counts").path("tables")) {
-                assertThat(t.path("actual").asLong()).as(t.toString()).isEqualTo(t.path("expected").asLong());
+                assertThat(t.path("actual").asLong())
+                        .as(t.toString())
+                        .isEqualTo(t.path("expected").asLong());
             }
             assertThat(result.path("removed").asBoolean()).isTrue();
             String scratch = drill.path("scratch_database").asText();
@@ -122,19 +128,26 @@ class DrillServerTest {
             failed = h.await("/api/v1/drills/" + failed.path("id").asText(), admin, ServerHarness::ended);
             assertThat(failed.path("status").asText()).isEqualTo("failed");
             assertThat(failed.path("error_message").asText()).containsIgnoringCase("missing");
-            assertThat(failed.path("evidence").path("drill").path("counts").path("missing_files").asLong())
+            assertThat(failed.path("evidence")
+                            .path("drill")
+                            .path("counts")
+                            .path("missing_files")
+                            .asLong())
                     .isPositive();
             assertThat(db.cluster().databases())
                     .doesNotContain(failed.path("scratch_database").asText());
             String failedId = failed.path("id").asText();
-            Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> alerts.stream()
-                    .anyMatch(a -> a.path("type").asText().equals("drill.failed")
-                            && a.path("data").path("drill_id").asText().equals(failedId)));
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() -> alerts.stream()
+                            .anyMatch(a -> a.path("type").asText().equals("drill.failed")
+                                    && a.path("data").path("drill_id").asText().equals(failedId)));
             assertThat(bad).as("every alert is signed with the shared secret").isEmpty();
             assertThat(alerts.stream().map(a -> a.path("type").asText()))
                     .as("the passed drill raised nothing")
                     .containsOnly("drill.missed", "drill.failed");
-            assertThat(h.ok("GET", "/api/v1/audit?action=drill.failed", admin, null).path("items"))
+            assertThat(h.ok("GET", "/api/v1/audit?action=drill.failed", admin, null)
+                            .path("items"))
                     .hasSize(1);
         } finally {
             receiver.stop(0);
