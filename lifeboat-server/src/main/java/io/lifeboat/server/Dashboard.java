@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,15 +182,7 @@ final class Dashboard {
     }
 
     private boolean formFromHere(Context ctx, Sessions.Session ses) {
-        String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("null")) {
-            try {
-                String host = URI.create(origin).getAuthority();
-                if (host == null || !host.equalsIgnoreCase(ctx.host())) return false;
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
+        if (!sameOrigin(ctx)) return false;
         String sent = ctx.header("X-CSRF-Token");
         if (sent == null) sent = ctx.formParam("_csrf");
         return Sessions.csrfMatches(ses, sent);
@@ -244,24 +235,35 @@ final class Dashboard {
     }
 
     private static String next(Context ctx) {
-        String n = ctx.queryParam("next");
-        // only a path of this dashboard: never a redirect to another site
+        return next(ctx.queryParam("next"));
+    }
+
+    /** Where to go after signing in: only a path of this dashboard, never another site. */
+    private static String next(String n) {
         return n != null && n.startsWith("/ui/") && !n.startsWith("//") && !n.contains("\\") ? n : "/ui/";
+    }
+
+    /** Whether a request's Origin, when it sends one, is this server. */
+    private static boolean sameOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || origin.equals("null")) return true;
+        try {
+            String host = URI.create(origin).getAuthority();
+            return host != null && host.equalsIgnoreCase(ctx.host());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void signIn(Context ctx) {
         headers(ctx);
-        String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("null")) {
-            String host = URI.create(origin).getAuthority();
-            if (host == null || !host.equalsIgnoreCase(ctx.host())) {
-                ctx.status(403);
-                render(
-                        ctx,
-                        "login.jte",
-                        Map.of("page", Page.signIn(), "error", "Sign in from this server's page.", "next", "/ui/"));
-                return;
-            }
+        if (!sameOrigin(ctx)) {
+            ctx.status(403);
+            render(
+                    ctx,
+                    "login.jte",
+                    Map.of("page", Page.signIn(), "error", "Sign in from this server's page.", "next", "/ui/"));
+            return;
         }
         String token = ctx.formParam("token");
         String nextPath = next(ctx.formParam("next"));
@@ -289,10 +291,6 @@ final class Dashboard {
                             "next",
                             nextPath));
         }
-    }
-
-    private static String next(String n) {
-        return n != null && n.startsWith("/ui/") && !n.startsWith("//") && !n.contains("\\") ? n : "/ui/";
     }
 
     // ---- pages
@@ -653,7 +651,4 @@ final class Dashboard {
         s.audit.record(p.name(), "token.create", "user:" + uid, null, Map.of("name", name));
         users(ctx, ses, token, null, 201);
     }
-
-    static final Set<String> STEPS =
-            Set.of("downloading", "checking", "pre_restore_backup", "restoring_db", "restoring_files", "verifying");
 }
