@@ -109,11 +109,7 @@ public final class Drills {
                         "A drill restores into a database of its own: name another with --scratch.");
             }
         } catch (SQLException e) {
-            throw new LifeboatException(
-                    Kind.ENVIRONMENT,
-                    "cannot connect to PostgreSQL at " + server + ": " + e.getMessage(),
-                    "Check db_host/db_port/db_user in odoo.conf, PG* variables or --db-* flags.",
-                    e);
+            throw Restores.databaseError(e);
         }
         if (Files.exists(dir)) {
             throw new LifeboatException(
@@ -533,7 +529,7 @@ public final class Drills {
                 }
                 c.rollback();
             } catch (SQLException e) {
-                throw new LifeboatException(Kind.ENVIRONMENT, "database error: " + e.getMessage(), null, e);
+                throw Restores.databaseError(e);
             }
             Collections.shuffle(names, new SecureRandom());
             List<String> chosen = names.subList(0, (int) Math.min(n, names.size()));

@@ -8,8 +8,6 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.api.DrillRequest;
 import io.lifeboat.api.DrillResult;
-import io.lifeboat.api.InstanceSettings;
-import io.lifeboat.api.LifeboatSettings;
 import io.lifeboat.api.Observer;
 import io.lifeboat.api.ProgressEvent;
 import io.lifeboat.api.RestoreRequest;
@@ -59,19 +57,7 @@ class DrillTest {
         this.cluster = cluster;
         dataDir = tmp.resolve("data");
         small = OdooFixtures.path(OdooFixtures.ODOO16_ZIP);
-        InstanceSettings instance = new InstanceSettings(
-                null,
-                cluster.host(),
-                cluster.port(),
-                PostgresExtension.ODOO_ROLE,
-                null,
-                null,
-                dataDir,
-                null,
-                cluster.binDir(),
-                null,
-                null);
-        lifeboat = Lifeboat.open(LifeboatSettings.of(instance, Map.of("HOME", tmp.toString())));
+        lifeboat = RestoresTest.open(cluster, dataDir, tmp);
     }
 
     @AfterEach
