@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.Cancellation;
 import io.lifeboat.api.DrillRequest;
 import io.lifeboat.api.DrillResult;
 import io.lifeboat.api.Observer;
@@ -278,6 +279,28 @@ class DrillTest {
         assertThat(cluster.databases()).contains(name);
         assertThat(dataDir.resolve("filestore").resolve(name)).isDirectory();
         assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+    }
+
+    @Test
+    void aCancelledDrillThrowsAndLeavesNothing() throws Exception {
+        String name = scratch();
+        for (String at : List.of("load database", "verify rows")) {
+            Cancellation cancellation = new Cancellation();
+            Observer observer = Observer.of(
+                    e -> {
+                        if (e.type() == ProgressEvent.Type.PHASE && e.phase().equals(at)) cancellation.cancel("test");
+                    },
+                    cancellation);
+
+            assertThatThrownBy(() -> lifeboat.drill(
+                            DrillRequest.of(RestoreRequest.Source.file(small)).withScratchDatabase(name), observer))
+                    .as("cancelled at %s", at)
+                    .isInstanceOfSatisfying(
+                            LifeboatException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CANCELLED));
+            assertThat(cluster.databases()).noneMatch(d -> d.startsWith(name));
+            assertThat(dataDir.resolve("filestore").resolve(name)).doesNotExist();
+            assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+        }
     }
 
     @Test
