@@ -119,6 +119,52 @@ class DrillCommandTest {
     }
 
     @Test
+    void aSnapshotIsDrilledWithItsTimeAsThePointTime() throws Exception {
+        Path repo = tmp.resolve("repo");
+        Path key = tmp.resolve("x.key");
+        Path writer = tmp.resolve("x.writer-key");
+        RepoCli.run(
+                        "repo",
+                        "init",
+                        "--repo",
+                        repo.toString(),
+                        "--key",
+                        key.toString(),
+                        "--writer-key",
+                        writer.toString())
+                .expect(ExitCode.OK);
+        RepoCli.run(
+                        "import",
+                        OdooFixtures.path(OdooFixtures.ODOO16_ZIP).toString(),
+                        "--time",
+                        "2026-01-02T03:04:05Z",
+                        "--repo",
+                        repo.toString(),
+                        "--writer-key",
+                        writer.toString())
+                .expect(ExitCode.OK);
+
+        assertThat(run(
+                        "drill",
+                        "--snapshot",
+                        "latest",
+                        "--sample-files",
+                        "2",
+                        "--repo",
+                        repo.toString(),
+                        "--key",
+                        key.toString(),
+                        "--json"))
+                .as(err)
+                .isEqualTo(ExitCode.OK);
+        JsonNode r = new ObjectMapper().readTree(out);
+        assertThat(r.path("source").asText()).startsWith("snapshot ");
+        assertThat(r.path("pointTime").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(r.path("passed").asBoolean()).isTrue();
+        assertThat(r.path("removed").asBoolean()).isTrue();
+    }
+
+    @Test
     void usageErrors() {
         assertThat(run("drill", tmp.resolve("gone.zip").toString())).isEqualTo(ExitCode.USAGE);
         assertThat(err).contains("no such file or directory");
