@@ -139,13 +139,12 @@ public final class Drills {
             }
             rtoMillis = (System.nanoTime() - start) / 1_000_000;
         } finally {
-            if (request.keep() && run.restored != null && !RunLedger.interrupted()) {
+            // a cancelled or interrupted drill leaves nothing, --keep or not
+            if (request.keep() && run.restored != null && run.cancelled == null && !RunLedger.interrupted()) {
                 ledger.release(dbRes);
                 ledger.release(dirRes);
-                if (run.cancelled == null) {
-                    run.steps.add(new DrillResult.Step(
-                            "remove", 0, true, "kept: database " + scratch + " and filestore " + dir));
-                }
+                run.steps.add(
+                        new DrillResult.Step("remove", 0, true, "kept: database " + scratch + " and filestore " + dir));
             } else {
                 long t0 = System.nanoTime();
                 // no safe point here: the removal runs after a cancellation too
