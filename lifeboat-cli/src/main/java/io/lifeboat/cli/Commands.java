@@ -11,6 +11,7 @@ final class Commands {
         cli.addSubcommand(new BackupCommand());
         cli.addSubcommand(new RestoreCommand());
         cli.addSubcommand(new RollbackCommand());
+        cli.addSubcommand(new DrillCommand());
         cli.addSubcommand(new CleanupCommand());
         cli.addSubcommand(new DatabasesCommand());
         cli.addSubcommand(new DemoCommand());

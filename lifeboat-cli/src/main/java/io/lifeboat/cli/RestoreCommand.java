@@ -1,13 +1,10 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.Lifeboat;
-import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
 import io.lifeboat.api.RestoreRequest;
 import io.lifeboat.api.RestoreResult;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,9 +31,6 @@ import picocli.CommandLine.Parameters;
                     + "its secret key."
         })
 final class RestoreCommand implements Callable<Integer> {
-    /** What messages call a backup read from standard input. */
-    static final String STDIN = "standard input";
-
     @Mixin
     StanzaOptions stanza;
 
@@ -128,20 +122,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (database != null) InstanceOptions.checkDatabaseName(database);
-        boolean fromStdin = backup.equals("-");
-        if (fromStdin && repository.givenOnCommandLine()) {
-            throw new LifeboatException(
-                    Kind.USAGE,
-                    "- (standard input) and --repo exclude each other",
-                    "Restore either a backup from standard input or a snapshot of the repository.");
-        }
-        boolean fromRepo = !fromStdin
-                && (repository.givenOnCommandLine() || (repository.given() && !Files.exists(Path.of(backup))));
-        RestoreRequest.Source source = fromRepo
-                ? RestoreRequest.Source.snapshot(backup)
-                : fromStdin
-                        ? RestoreRequest.Source.stream(System.in, STDIN)
-                        : RestoreRequest.Source.file(Path.of(backup));
+        BackupSource from = BackupSource.of(backup, repository, "Restore");
+        RestoreRequest.Source source = from.source();
+        boolean fromRepo = from.fromRepository();
         RestoreRequest.Mode mode = part.dbOnly
                 ? RestoreRequest.Mode.DB_ONLY
                 : part.filestoreOnly ? RestoreRequest.Mode.FILESTORE_ONLY : RestoreRequest.Mode.FULL;

@@ -119,14 +119,27 @@ class GoldenJsonTest {
      * generated rows differ from run to run), and the number of blobs a custom-format dump is cut into.
      */
     static final Map<String, Map<String, String>> VOLATILE_IN_CASE = Map.of(
-            "backup-dump", Map.of("dumpBytes", "<compressed-bytes>"),
-            "demo", Map.of("dumpBytes", "<generated-bytes>"),
+            "backup-dump",
+            Map.of("dumpBytes", "<compressed-bytes>"),
+            "demo",
+            Map.of("dumpBytes", "<generated-bytes>"),
             // the number of blobs of the backup's custom-format dump: its header holds the time pg_dump ran,
             // and a content-defined chunk boundary near it can move, so the count varies by one between runs
-            "backup-repo", Map.of("blobs", "<dump-blobs>", "blobsNew", "<dump-blobs>"),
-            "snapshots", Map.of("blobsNew", "<dump-blobs>"),
-            "stats", Map.of("blobs", "<dump-blobs>"),
-            "verify", Map.of("blobsChecked", "<dump-blobs>"));
+            "backup-repo",
+            Map.of("blobs", "<dump-blobs>", "blobsNew", "<dump-blobs>"),
+            "snapshots",
+            Map.of("blobsNew", "<dump-blobs>"),
+            "stats",
+            Map.of("blobs", "<dump-blobs>"),
+            "verify",
+            Map.of("blobsChecked", "<dump-blobs>"),
+            // a drill: when it ended, the backup file's time, and the durations measured from them
+            "drill",
+            Map.of(
+                    "finishedAt", "<time>",
+                    "pointTime", "<time>",
+                    "rtoMillis", "<millis>",
+                    "rpoMillis", "<millis>"));
 
     @TempDir
     static Path tmp;
@@ -293,6 +306,10 @@ class GoldenJsonTest {
                 "restore-replace-from-repo",
                 ExitCode.OK,
                 () -> cli(join(instance("restore", "latest:" + DB, "-d", COPY, "--replace", "--json"), withKey))));
+        t.add(golden(
+                "drill",
+                ExitCode.OK,
+                () -> cli(instance("drill", zip.toString(), "--scratch", "golden_drill", "--tables", "3", "--json"))));
         t.add(golden("rollback-list", ExitCode.OK, () -> cli(instance("rollback", COPY, "--list", "--json"))));
         t.add(golden("rollback-dry-run", ExitCode.OK, () -> cli(instance("rollback", COPY, "--dry-run", "--json"))));
         t.add(golden("rollback", ExitCode.OK, () -> cli(instance("rollback", COPY, "--json"))));

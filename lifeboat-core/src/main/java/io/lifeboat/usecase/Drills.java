@@ -109,11 +109,7 @@ public final class Drills {
                         "A drill restores into a database of its own: name another with --scratch.");
             }
         } catch (SQLException e) {
-            throw new LifeboatException(
-                    Kind.ENVIRONMENT,
-                    "cannot connect to PostgreSQL at " + server + ": " + e.getMessage(),
-                    "Check db_host/db_port/db_user in odoo.conf, PG* variables or --db-* flags.",
-                    e);
+            throw Restores.databaseError(e);
         }
         if (Files.exists(dir)) {
             throw new LifeboatException(
@@ -143,13 +139,12 @@ public final class Drills {
             }
             rtoMillis = (System.nanoTime() - start) / 1_000_000;
         } finally {
-            if (request.keep() && run.restored != null && !RunLedger.interrupted()) {
+            // a cancelled or interrupted drill leaves nothing, --keep or not
+            if (request.keep() && run.restored != null && run.cancelled == null && !RunLedger.interrupted()) {
                 ledger.release(dbRes);
                 ledger.release(dirRes);
-                if (run.cancelled == null) {
-                    run.steps.add(new DrillResult.Step(
-                            "remove", 0, true, "kept: database " + scratch + " and filestore " + dir));
-                }
+                run.steps.add(
+                        new DrillResult.Step("remove", 0, true, "kept: database " + scratch + " and filestore " + dir));
             } else {
                 long t0 = System.nanoTime();
                 // no safe point here: the removal runs after a cancellation too
@@ -533,7 +528,7 @@ public final class Drills {
                 }
                 c.rollback();
             } catch (SQLException e) {
-                throw new LifeboatException(Kind.ENVIRONMENT, "database error: " + e.getMessage(), null, e);
+                throw Restores.databaseError(e);
             }
             Collections.shuffle(names, new SecureRandom());
             List<String> chosen = names.subList(0, (int) Math.min(n, names.size()));

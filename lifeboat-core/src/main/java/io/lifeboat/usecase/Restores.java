@@ -288,7 +288,7 @@ public final class Restores {
     }
 
     /** A database failure no engine explained; a connection that could not be opened keeps its own words. */
-    private static LifeboatException databaseError(SQLException e) {
+    static LifeboatException databaseError(SQLException e) {
         PgConnectException connect = PgConnectException.in(e);
         if (connect != null) {
             return new LifeboatException(Kind.ENVIRONMENT, connect.getMessage(), connect.hint(), e);

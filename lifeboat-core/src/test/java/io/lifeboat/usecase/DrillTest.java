@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.Cancellation;
 import io.lifeboat.api.DrillRequest;
 import io.lifeboat.api.DrillResult;
-import io.lifeboat.api.InstanceSettings;
-import io.lifeboat.api.LifeboatSettings;
 import io.lifeboat.api.Observer;
 import io.lifeboat.api.ProgressEvent;
 import io.lifeboat.api.RestoreRequest;
@@ -59,19 +58,7 @@ class DrillTest {
         this.cluster = cluster;
         dataDir = tmp.resolve("data");
         small = OdooFixtures.path(OdooFixtures.ODOO16_ZIP);
-        InstanceSettings instance = new InstanceSettings(
-                null,
-                cluster.host(),
-                cluster.port(),
-                PostgresExtension.ODOO_ROLE,
-                null,
-                null,
-                dataDir,
-                null,
-                cluster.binDir(),
-                null,
-                null);
-        lifeboat = Lifeboat.open(LifeboatSettings.of(instance, Map.of("HOME", tmp.toString())));
+        lifeboat = RestoresTest.open(cluster, dataDir, tmp);
     }
 
     @AfterEach
@@ -292,6 +279,28 @@ class DrillTest {
         assertThat(cluster.databases()).contains(name);
         assertThat(dataDir.resolve("filestore").resolve(name)).isDirectory();
         assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+    }
+
+    @Test
+    void aCancelledDrillThrowsAndLeavesNothing() throws Exception {
+        String name = scratch();
+        for (String at : List.of("load database", "verify rows")) {
+            Cancellation cancellation = new Cancellation();
+            Observer observer = Observer.of(
+                    e -> {
+                        if (e.type() == ProgressEvent.Type.PHASE && e.phase().equals(at)) cancellation.cancel("test");
+                    },
+                    cancellation);
+
+            assertThatThrownBy(() -> lifeboat.drill(
+                            DrillRequest.of(RestoreRequest.Source.file(small)).withScratchDatabase(name), observer))
+                    .as("cancelled at %s", at)
+                    .isInstanceOfSatisfying(
+                            LifeboatException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CANCELLED));
+            assertThat(cluster.databases()).noneMatch(d -> d.startsWith(name));
+            assertThat(dataDir.resolve("filestore").resolve(name)).doesNotExist();
+            assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+        }
     }
 
     @Test

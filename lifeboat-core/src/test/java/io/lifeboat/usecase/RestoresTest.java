@@ -62,6 +62,12 @@ class RestoresTest {
         dataDir = tmp.resolve("data");
         zip = OdooFixtures.path(OdooFixtures.ODOO17_ZIP);
         small = OdooFixtures.path(OdooFixtures.ODOO16_ZIP);
+        // no odoo.conf: HOME is an empty directory
+        lifeboat = open(cluster, dataDir, tmp);
+    }
+
+    /** A facade on the test cluster as the Odoo role, with {@code dataDir}; no odoo.conf ({@code home} is empty). */
+    static Lifeboat open(PgCluster cluster, Path dataDir, Path home) {
         InstanceSettings instance = new InstanceSettings(
                 null,
                 cluster.host(),
@@ -74,8 +80,7 @@ class RestoresTest {
                 cluster.binDir(),
                 null,
                 null);
-        // no odoo.conf: HOME is an empty directory
-        lifeboat = Lifeboat.open(LifeboatSettings.of(instance, Map.of("HOME", tmp.toString())));
+        return Lifeboat.open(LifeboatSettings.of(instance, Map.of("HOME", home.toString())));
     }
 
     @AfterEach
