@@ -113,7 +113,8 @@ final class DrillJobs {
         Environment env = s.platform.environment(Catalog.str(row, "environment_id"));
         Path zip = s.config.spool().resolve("drill-" + id + ".zip");
         if ("running".equals(Catalog.str(row, "status"))) {
-            // revived after this worker died mid-drill: the core's leftovers are removed at its next start
+            // revived after this worker died mid-drill: the scratch copy the core recorded goes, then the download
+            restores.cleanupLeftovers(env);
             try {
                 Files.deleteIfExists(zip);
             } catch (IOException e) {

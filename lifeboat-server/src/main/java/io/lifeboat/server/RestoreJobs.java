@@ -598,7 +598,8 @@ final class RestoreJobs {
         s.catalog.update("delete from environments where id = ? and state = 'restoring'", env.id());
     }
 
-    private void cleanupLeftovers(Environment env) {
+    /** What a job of this worker left when the worker died: the core's interrupted run, undone. */
+    void cleanupLeftovers(Environment env) {
         try {
             s.lifeboat(env.instance()).cleanup(new CleanupRequest(false, false), Observer.none());
         } catch (RuntimeException e) {
