@@ -114,6 +114,11 @@ final class ServerHarness implements AutoCloseable {
         return new ServerHarness(dir, cluster, postgresConfig(dir, cluster, serverName, catalogDb, store));
     }
 
+    /** A server started from a configuration file written by {@link #writeConfig} (and perhaps extended). */
+    static ServerHarness fromConfig(Path dir, PgCluster cluster, Path conf) throws IOException {
+        return new ServerHarness(dir, cluster, conf);
+    }
+
     static Path postgresConfig(Path dir, PgCluster cluster, String serverName, String catalogDb, Path store)
             throws IOException {
         return writeConfig(dir, cluster, serverName, cluster.jdbcUrl(catalogDb), cluster.superuser(), store);
