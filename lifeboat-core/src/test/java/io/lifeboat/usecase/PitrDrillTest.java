@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lifeboat.Lifeboat;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.LifeboatException.Kind;
+import io.lifeboat.api.Cancellation;
 import io.lifeboat.api.DrillResult;
 import io.lifeboat.api.Observer;
 import io.lifeboat.api.PitrDrillRequest;
+import io.lifeboat.api.ProgressEvent;
+import io.lifeboat.postgres.PgCluster;
+import io.lifeboat.restore.Trees;
 import io.lifeboat.testkit.PitrInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +72,7 @@ class PitrDrillTest {
         assertThat(r.rtoMillis()).isPositive();
         assertThat(r.removed()).isTrue();
         assertThat(dir).doesNotExist();
-        assertThat(ProcessHandle.allProcesses())
-                .noneMatch(p -> p.info().commandLine().orElse("").contains(dir.toString()));
+        assertThat(running(dir)).isFalse();
         assertThat(Lifeboat.pendingTemporaryItems()).isZero();
     }
 
@@ -88,6 +91,52 @@ class PitrDrillTest {
         assertThat(r.removed()).isTrue();
         assertThat(dir).doesNotExist();
         assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+    }
+
+    @Test
+    void aCancelledDrillStopsAndRemovesTheSideCopy() {
+        Path dir = prod.work.resolve("drill-cancelled");
+        Cancellation cancellation = new Cancellation();
+        Observer observer = new Observer(
+                "op",
+                e -> {
+                    if (e.type() == ProgressEvent.Type.PHASE && e.phase().startsWith("starting the side copy")) {
+                        cancellation.cancel("test");
+                    }
+                },
+                cancellation);
+
+        assertThatThrownBy(() -> lifeboat.drillPointInTime(
+                        PitrDrillRequest.of(null).withDirectory(dir).withKeep(true), observer))
+                .isInstanceOf(LifeboatException.class)
+                .satisfies(e -> assertThat(((LifeboatException) e).kind()).isEqualTo(Kind.CANCELLED));
+        assertThat(dir).doesNotExist();
+        assertThat(running(dir)).isFalse();
+        assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+    }
+
+    @Test
+    void keepLeavesTheSideCopyRunning() throws Exception {
+        Path dir = prod.work.resolve("drill-kept");
+        try {
+            DrillResult r = lifeboat.drillPointInTime(
+                    PitrDrillRequest.of(null).withDirectory(dir).withKeep(true), Observer.none());
+
+            assertThat(r.passed()).isTrue();
+            assertThat(r.removed()).isFalse();
+            assertThat(r.steps().get(r.steps().size() - 1).detail()).startsWith("kept");
+            assertThat(running(dir)).isTrue();
+            assertThat(Lifeboat.pendingTemporaryItems()).isZero();
+        } finally {
+            PgCluster.stop(prod.cluster.binDir(), dir.resolve("data"));
+            Trees.deleteQuietly(dir);
+        }
+    }
+
+    /** Whether a server of the side copy in {@code dir} runs. */
+    private static boolean running(Path dir) {
+        return ProcessHandle.allProcesses()
+                .anyMatch(p -> p.info().commandLine().orElse("").contains(dir.toString()));
     }
 
     @Test
