@@ -34,6 +34,7 @@ import io.lifeboat.api.PitrActivityResult;
 import io.lifeboat.api.PitrCountsResult;
 import io.lifeboat.api.PitrDiffRequest;
 import io.lifeboat.api.PitrDiffResult;
+import io.lifeboat.api.PitrDrillRequest;
 import io.lifeboat.api.PitrRepairResult;
 import io.lifeboat.api.PitrSide;
 import io.lifeboat.api.PitrWindowRequest;
@@ -77,6 +78,7 @@ import io.lifeboat.usecase.Drills;
 import io.lifeboat.usecase.Integrity;
 import io.lifeboat.usecase.ObjectStorage;
 import io.lifeboat.usecase.Pitr;
+import io.lifeboat.usecase.PitrDrills;
 import io.lifeboat.usecase.PitrRepairs;
 import io.lifeboat.usecase.Restores;
 import io.lifeboat.usecase.Snapshots;
@@ -105,6 +107,7 @@ public final class Lifeboat implements AutoCloseable {
     private final ObjectStorage objectStorage;
     private final PitrRepairs pitrRepairs;
     private final Drills drills;
+    private final PitrDrills pitrDrills;
 
     private Lifeboat(LifeboatSettings settings) {
         this.settings = settings;
@@ -117,6 +120,7 @@ public final class Lifeboat implements AutoCloseable {
         this.objectStorage = new ObjectStorage(context);
         this.pitrRepairs = new PitrRepairs(context);
         this.drills = new Drills(context, restores, integrity);
+        this.pitrDrills = new PitrDrills(context, pitr);
     }
 
     /** Opens a facade; nothing is connected until a use case needs it. */
@@ -224,6 +228,21 @@ public final class Lifeboat implements AutoCloseable {
      */
     public DrillResult drill(DrillRequest request, Observer observer) {
         return drills.drill(request, observer);
+    }
+
+    /**
+     * A point-in-time drill: recovers a side copy of the cluster from the newest base backup and the WAL
+     * archive at a recent point (the newest the archive holds, or a time), verifies an Odoo database in it
+     * (module base and users) and its filestore placed from the repository, measures RTO and RPO (the age of
+     * the recovered point at the start), and stops and removes the copy, also after a failure or an
+     * interruption (docs/drills.md). A recovery that fails is a result with {@code passed = false}. Needs the
+     * repository's secret key.
+     *
+     * @throws LifeboatException {@code USAGE} for a time without a zone or an invalid database name, {@code
+     *     CONFLICT} when the directory is not empty, {@code CANCELLED} when cancelled (the copy removed)
+     */
+    public DrillResult drillPointInTime(PitrDrillRequest request, Observer observer) {
+        return pitrDrills.drill(request, observer);
     }
 
     // (end of restores)

@@ -9,7 +9,8 @@ import java.util.List;
  * What a restore drill found, as {@code lifeboat drill --json} prints it (docs/json.md, docs/drills.md).
  *
  * @param source the backup as messages name it
- * @param scratchDatabase the database the backup was restored into
+ * @param scratchDatabase the database the backup was restored into (a point-in-time drill: the database verified
+ *     in the side copy)
  * @param passed whether every step succeeded and nothing was found missing, corrupt or different
  * @param startedAt when the drill started
  * @param finishedAt when it ended (after the removal)
@@ -43,7 +44,8 @@ public record DrillResult(
 
     /**
      * One step of the drill: {@code restore_database}, {@code restore_filestore}, {@code verify_base}, {@code
-     * verify_rows}, {@code verify_files}, {@code probe}, {@code remove}.
+     * verify_rows}, {@code verify_files}, {@code probe}, {@code remove}; a point-in-time drill's: {@code recover},
+     * {@code verify_base}, {@code verify_files}, {@code remove}.
      */
     public record Step(String name, long millis, boolean ok, String detail) {}
 

@@ -548,6 +548,16 @@ public final class SideCopy {
 
     /** Runs {@code sql} in {@code database} of the side copy with psql; one line per row, fields split by |. */
     private List<String> query(PgCluster c, String database, String sql) throws IOException {
+        return query(binDir, c.socketDir(), c.port(), database, sql);
+    }
+
+    /**
+     * Runs {@code sql} in {@code database} of a side copy (of a {@link Result}: its socket directory and port)
+     * with psql as the superuser over the socket, where the side copy trusts local connections; one line per
+     * row, fields split by |.
+     */
+    public static List<String> query(Path binDir, Path socketDir, int port, String database, String sql)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(
                         binDir.resolve("psql").toString(),
                         "-X",
@@ -559,9 +569,9 @@ public final class SideCopy {
                         "-v",
                         "ON_ERROR_STOP=1",
                         "-h",
-                        c.socketDir().toString(),
+                        socketDir.toString(),
                         "-p",
-                        Integer.toString(c.port()),
+                        Integer.toString(port),
                         "-U",
                         PgCluster.SUPERUSER,
                         "-d",

@@ -280,6 +280,33 @@ public final class PgCluster implements AutoCloseable {
         pgCtl("-w", "-t", "60", "-m", "fast", "stop");
     }
 
+    /**
+     * Stops the server of {@code dataDir} (fast shutdown, as the server's operating system user), a cluster
+     * this process does not hold, such as a side copy left running; returns whether no server runs there any
+     * more. Nothing is deleted.
+     */
+    public static boolean stop(Path binDir, Path dataDir) {
+        if (!Files.exists(dataDir.resolve("postmaster.pid"))) return true;
+        try {
+            run(
+                    serverCommand(
+                            isRoot(),
+                            binDir.resolve("pg_ctl").toString(),
+                            "-D",
+                            dataDir.toString(),
+                            "-w",
+                            "-t",
+                            "60",
+                            "-m",
+                            "fast",
+                            "stop"),
+                    dataDir.getParent());
+            return true;
+        } catch (IllegalStateException e) {
+            return !Files.exists(dataDir.resolve("postmaster.pid"));
+        }
+    }
+
     /** The last lines of the server log. */
     public String serverLogTail() {
         return logTail();

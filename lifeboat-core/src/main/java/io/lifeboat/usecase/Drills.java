@@ -199,7 +199,7 @@ public final class Drills {
         return "lifeboat_drill_" + NAME_TIME.format(at) + "_" + suffix(2);
     }
 
-    private static String suffix(int bytes) {
+    static String suffix(int bytes) {
         byte[] b = new byte[bytes];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
@@ -574,7 +574,7 @@ public final class Drills {
         }
     }
 
-    private static String named(List<String> names, long total) {
+    static String named(List<String> names, long total) {
         List<String> first = names.size() > NAMED ? names.subList(0, NAMED) : names;
         return String.join(", ", first) + (total > first.size() ? " and " + (total - first.size()) + " more" : "");
     }

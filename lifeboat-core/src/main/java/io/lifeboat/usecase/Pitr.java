@@ -138,14 +138,8 @@ public final class Pitr {
                 new SideCopy.Target(SideCopy.TargetKind.valueOf(r.targetKind().name()), r.target());
         var action = SideCopy.Action.valueOf(r.action().name());
         try (Context.OpenRepository open = context.openRepository(true)) {
-            Path bin = r.pgBin() != null
-                    ? r.pgBin()
-                    : context.settings().instance().pgBin();
             SideCopy side = new SideCopy(
-                    open.repo(),
-                    bin != null ? bin : PgCluster.defaultBinDir(),
-                    r.fetchThreads(),
-                    message -> phase(observer, message));
+                    open.repo(), serverBin(r.pgBin()), r.fetchThreads(), message -> phase(observer, message));
             if (r.filestoreOf() != null) DatabaseNames.check(r.filestoreOf(), Kind.USAGE, "--filestore-of", null);
             SnapshotInfo base = side.chooseBase(r.from(), r.instance(), target);
             SideCopy.Result x =
@@ -169,6 +163,12 @@ public final class Pitr {
                             ? null
                             : new RecoverResult.Filestore(f.referenced(), f.placed(), f.alreadyThere(), f.missing()));
         }
+    }
+
+    /** The PostgreSQL server binaries of side copies: {@code given}, else the settings', else the highest installed. */
+    Path serverBin(Path given) {
+        Path bin = given != null ? given : context.settings().instance().pgBin();
+        return bin != null ? bin : PgCluster.defaultBinDir();
     }
 
     public FilestoreCaptureResult filestoreCapture(FilestoreCaptureRequest r, Observer observer) throws IOException {
@@ -241,7 +241,7 @@ public final class Pitr {
         return WalFile.systemIdOf(dir);
     }
 
-    private static void phase(Observer o, String name) {
+    static void phase(Observer o, String name) {
         o.listener()
                 .onEvent(new ProgressEvent(
                         o.operation(), ProgressEvent.Type.PHASE, name, "steps", 0, -1, 0, null, null));

@@ -15,9 +15,9 @@ import io.lifeboat.repository.SecretKey;
 import io.lifeboat.repository.SnapshotInfo;
 import io.lifeboat.repository.WriterKey;
 import io.lifeboat.storage.local.LocalBackend;
+import io.lifeboat.testkit.PitrInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -65,18 +65,10 @@ class PitrEndToEndTest {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         spool = Files.createDirectory(work.resolve("spool"));
         Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path script = work.resolve("lifeboat-wal-spool");
-        Files.copy(
-                Path.of("../packaging/pitr/lifeboat-wal-spool").toAbsolutePath().normalize(),
-                script,
-                StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         key = SecretKey.generate();
         backend = new LocalBackend(Files.createDirectories(work.resolve("repo")));
         writer = Repository.init(backend, List.of(key.recipient()));
-        prod = PgCluster.start(PgCluster.Options.defaults()
-                .withSetting("archive_mode", "on")
-                .withSetting("archive_command", script + " " + spool + " %p %f"));
+        prod = PitrInstance.archivingCluster(work, spool);
         sql(prod, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
         systemId = query(prod, "SELECT system_identifier::text FROM pg_control_system()")
                 .get(0);
