@@ -67,11 +67,11 @@ class NotificationsClusterTest {
                         .isEqualTo("failed");
             }
             ServerHarness h = web1;
-            Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> h.call(
-                                    "GET", "/metrics", null, null)
-                            .text()
-                            .contains("lifeboat_notifications_pending 0.0")
-                    && deliveries.size() >= alerts);
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() ->
+                            h.call("GET", "/metrics", null, null).text().contains("lifeboat_notifications_pending 0.0")
+                                    && deliveries.size() >= alerts);
             assertThat(deliveries).hasSize(alerts);
             assertThat(new HashSet<>(deliveries)).as("no delivery sent twice").hasSize(alerts);
         } finally {

@@ -130,8 +130,21 @@ class OpenApiContractTest {
                 .as("route registrations of Api.java")
                 .isEqualTo(literal);
         try (Stream<Path> files = Files.list(source.getParent())) {
+            Path dashboard = source.resolveSibling("Dashboard.java");
             for (Path f : files.filter(f -> f.toString().endsWith(".java") && !f.equals(source))
                     .toList()) {
+                if (f.equals(dashboard)) {
+                    // the web pages are not the API: all under /ui (and / sending there), none under /api
+                    Matcher d = Pattern.compile("\\.\\s*(" + VERBS + ")\\s*\\(\\s*\"(/[^\"]*)\"")
+                            .matcher(Files.readString(f));
+                    int pages = 0;
+                    while (d.find()) {
+                        pages++;
+                        assertThat(d.group(2)).as("a dashboard route").matches("/|/ui/.*");
+                    }
+                    assertThat(pages).as("dashboard routes").isEqualTo(count(ROUTE_ANYWHERE, Files.readString(f)));
+                    continue;
+                }
                 assertThat(count(ROUTE_ANYWHERE, Files.readString(f)))
                         .as("%s registers no route: they all are in Api.java, which this test reads", f)
                         .isZero();
