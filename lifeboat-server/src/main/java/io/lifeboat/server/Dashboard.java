@@ -67,7 +67,7 @@ final class Dashboard {
         r.get("/ui/static/{name}", this::staticFile);
         r.get("/ui/login", ctx -> {
             headers(ctx);
-            render(ctx, "login.jte", Map.of("page", Page.signIn(), "error", "", "next", next(ctx)));
+            signInPage(ctx, 200, "", next(ctx));
         });
         r.post("/ui/login", this::signIn);
         r.post("/ui/logout", page((ctx, ses) -> {
@@ -150,11 +150,7 @@ final class Dashboard {
                 if (ctx.method() == io.javalin.http.HandlerType.GET) {
                     ctx.redirect("/ui/login?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8));
                 } else {
-                    ctx.status(401);
-                    render(
-                            ctx,
-                            "login.jte",
-                            Map.of("page", Page.signIn(), "error", "Your session ended; sign in again.", "next", ""));
+                    signInPage(ctx, 401, "Your session ended; sign in again.", "/ui/");
                 }
                 return;
             }
@@ -221,6 +217,11 @@ final class Dashboard {
         render(ctx, "error.jte", Map.of("page", page(ses, "Refused", ""), "status", status, "message", message));
     }
 
+    private void signInPage(Context ctx, int status, String error, String nextPath) {
+        ctx.status(status);
+        render(ctx, "login.jte", Map.of("page", Page.signIn(), "error", error, "next", nextPath));
+    }
+
     private static Page page(Sessions.Session ses, String title, String section) {
         return new Page(
                 title, ses.principal().name(), ses.csrf(), ses.principal().portalAdmin(), section);
@@ -258,11 +259,7 @@ final class Dashboard {
     private void signIn(Context ctx) {
         headers(ctx);
         if (!sameOrigin(ctx)) {
-            ctx.status(403);
-            render(
-                    ctx,
-                    "login.jte",
-                    Map.of("page", Page.signIn(), "error", "Sign in from this server's page.", "next", "/ui/"));
+            signInPage(ctx, 403, "Sign in from this server's page.", "/ui/");
             return;
         }
         String token = ctx.formParam("token");
@@ -279,17 +276,7 @@ final class Dashboard {
             ctx.redirect(nextPath);
         } catch (ApiError e) {
             LOG.info("dashboard sign-in refused: {}", e.getMessage());
-            ctx.status(401);
-            render(
-                    ctx,
-                    "login.jte",
-                    Map.of(
-                            "page",
-                            Page.signIn(),
-                            "error",
-                            "That token is not valid: " + e.getMessage(),
-                            "next",
-                            nextPath));
+            signInPage(ctx, 401, "That token is not valid: " + e.getMessage(), nextPath);
         }
     }
 
